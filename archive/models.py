@@ -1,0 +1,105 @@
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+
+def _count_per_article(model) -> Coalesce:
+    # A subquery rather than a join: two joined Counts would multiply rows, and GROUP BY
+    # would drop the model's default ordering.
+    counts = (
+        model.objects.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_counts(self):
+        return self.annotate(
+            sections_count=_count_per_article(Section),
+            paragraphs_count=_count_per_article(Paragraph),
+        )
+
+
+class Article(models.Model):
+    title = models.TextField()
+    slug = models.SlugField(max_length=255, unique=True)
+    standfirst = models.TextField(blank=True)
+    author = models.CharField(max_length=255, blank=True, db_index=True)
+    author_bio = models.TextField(blank=True)
+    publication = models.CharField(max_length=255, blank=True)
+    issue_date = models.DateField(null=True, blank=True, db_index=True)
+    issue_title = models.TextField(blank=True)
+    source = models.CharField(
+        "source file",
+        max_length=500,
+        help_text="The file it was ingested from, relative to the folder given to ingest.",
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Position within its source file.")
+    content_hash = models.CharField(max_length=64)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("issue_date").asc(nulls_last=True), "source", "order", "id"]
+        indexes = [models.Index(fields=["source", "order"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:article", kwargs={"slug": self.slug})
+
+
+class Section(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveIntegerField(null=True, blank=True)
+    # None, not "", for a section without a heading: the API promises null.
+    title = models.TextField(null=True, blank=True)  # noqa: DJ001
+    order = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["article", "order"]
+
+    def __str__(self) -> str:
+        if self.number is None:
+            return self.title or "(opening)"
+        return f"{self.number}. {self.title}"
+
+    @property
+    def anchor(self) -> str:
+        return f"s-{self.pk}"
+
+
+class Paragraph(models.Model):
+    class Kind(models.TextChoices):
+        BODY = "body", "Body"
+        CORRECTION = "correction", "Correction"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="paragraphs")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField(help_text="1-based position within the article.")
+    text = models.TextField()
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BODY)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="paragraph_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} ¶{self.position}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"p-{self.pk}"

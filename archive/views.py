@@ -1,0 +1,35 @@
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from archive.models import Article, Paragraph, Section
+
+ARTICLES_PER_PAGE = 50
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    articles = Article.objects.with_counts()
+    return render(
+        request,
+        "archive/home.html",
+        {"articles": articles[:ARTICLES_PER_PAGE], "articles_count": articles.count()},
+    )
+
+
+def article_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(Article.objects.with_counts(), ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "archive/article_list.html", {"page": page})
+
+
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    paragraphs = Paragraph.objects.order_by("position")
+    sections = Section.objects.order_by("order").prefetch_related(
+        Prefetch("paragraphs", queryset=paragraphs)
+    )
+    article = get_object_or_404(
+        Article.objects.prefetch_related(Prefetch("sections", queryset=sections)), slug=slug
+    )
+    return render(request, "archive/article_detail.html", {"article": article})

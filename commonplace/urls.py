@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView
+
+from archive import urls as archive_urls
+
+api_urlpatterns = [
+    *archive_urls.api_urlpatterns,
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+]
+
+urlpatterns = [
+    path("", include(archive_urls)),
+    path("api/", include((api_urlpatterns, "api"))),
+    path("admin/", admin.site.urls),
+]
