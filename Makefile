@@ -28,6 +28,7 @@ run: export DJANGO_DEBUG = 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py ingest corpus/
+	$(BIN)/python manage.py update_index
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install-dev

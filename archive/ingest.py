@@ -106,11 +106,15 @@ def ingest_files(
 ) -> IngestReport:
     """Ingest each file in its own transaction; one file failing leaves the others be."""
     report = IngestReport(ignored=ignored)
-    for source_file in files:
-        outcome = ingest_file(source_file, progress)
-        report.files.append(outcome)
-        if on_file:
-            on_file(outcome)
+    signals.ingest_started.send(sender=Article)
+    try:
+        for source_file in files:
+            outcome = ingest_file(source_file, progress)
+            report.files.append(outcome)
+            if on_file:
+                on_file(outcome)
+    finally:
+        signals.ingest_finished.send(sender=Article)
     return report
 
 

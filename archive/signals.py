@@ -1,5 +1,8 @@
 from django.dispatch import Signal
 
-# Sent after the transaction that created or changed articles commits, with ids=[pk, ...]:
-# the search index listens, so ingest needs no knowledge of it.
+# Let other apps (the search index) follow ingest without ingest knowing about them.
+# ingest_started and ingest_finished bracket a run of ingest_files(); articles_ingested is
+# sent after each file's transaction commits, with ids=[pk, ...] of the articles it changed.
+ingest_started = Signal()
+ingest_finished = Signal()
 articles_ingested = Signal()

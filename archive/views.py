@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from archive.models import Article, Paragraph, Section
+from search.highlighting import Highlighter
+from search.syntax import MAX_QUERY_CHARS, parse
 
 ARTICLES_PER_PAGE = 50
 
@@ -32,4 +34,19 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.prefetch_related(Prefetch("sections", queryset=sections)), slug=slug
     )
-    return render(request, "archive/article_detail.html", {"article": article})
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
+    matches = 0
+    if query:
+        matches = _mark_matches(article, Highlighter(parse(query).query))
+    context = {"article": article, "query": query, "matches": matches}
+    return render(request, "archive/article_detail.html", context)
+
+
+def _mark_matches(article: Article, highlighter: Highlighter) -> int:
+    """Give each paragraph an escaped, marked-up copy of its text; count those that match."""
+    matches = 0
+    for section in article.sections.all():
+        for paragraph in section.paragraphs.all():
+            paragraph.marked = highlighter.mark(paragraph.text)
+            matches += "<mark>" in paragraph.marked
+    return matches

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from commonplace.env import env_bool, env_list, env_str
+from commonplace.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("COMMONPLACE_DATA_DIR") or BASE_DIR / "var").resolve()
@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "archive",
+    # Before haystack, so that search's rebuild_index and update_index replace haystack's.
+    "search",
+    "haystack",
 ]
 
 MIDDLEWARE = [
@@ -75,7 +78,14 @@ def _database_config() -> dict:
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {error}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Concurrent writers wait their turn instead of failing with "database is locked":
+        # WAL lets readers run beside a writer, IMMEDIATE takes the write lock up front.
         config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     return config
 
 
@@ -116,6 +126,19 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+SEARCH_INDEX_DIR = DATA_DIR / "whoosh"
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": "search.backends.CommonplaceWhooshEngine",
+        "PATH": str(SEARCH_INDEX_DIR),
+        "WRITER_LIMITMB": env_int("SEARCH_WRITER_LIMITMB", 256),
+        "WRITER_PROCS": env_int("SEARCH_WRITER_PROCS", 1),
+    },
+}
+# Index writes go through search.indexing, never haystack's per-save signal processor.
+HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,33 @@
+import copy
+import io
+import threading
 from pathlib import Path
 
+import haystack
 import pytest
 from django.core.management import call_command
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "new-statesman-labour.txt"
 NEW_LABOUR = "the-rise-and-fall-of-new-labour"
 MOMENTUM = "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"
+
+
+@pytest.fixture(autouse=True)
+def search_index(tmp_path_factory, settings):
+    """Every test gets its own real Whoosh index in a temporary folder, never ./var."""
+    path = tmp_path_factory.mktemp("search") / "whoosh"
+    original = haystack.connections.connections_info
+    info = copy.deepcopy(original)
+    info["default"]["PATH"] = str(path)
+    info["default"]["SILENTLY_FAIL"] = False
+    # The handler and each engine read the setting separately: change both.
+    settings.HAYSTACK_CONNECTIONS = info
+    haystack.connections.connections_info = info
+    haystack.connections.thread_local = threading.local()  # forget every thread's backend
+    yield path
+    assert haystack.connections["default"].get_backend().path == str(path)
+    haystack.connections.connections_info = original
+    haystack.connections.thread_local = threading.local()
 
 
 @pytest.fixture
@@ -16,7 +38,7 @@ def corpus_text() -> str:
 @pytest.fixture
 def ingested(db):
     """The bundled corpus, ingested into the test database."""
-    call_command("ingest", str(CORPUS), stdout=_Sink(), stderr=_Sink())
+    call_command("ingest", str(CORPUS), stdout=io.StringIO(), stderr=io.StringIO())
 
 
 @pytest.fixture
@@ -41,11 +63,3 @@ def article_text(title: str, paragraphs: list[str], footer: str | None = None) -
     if footer:
         lines.append(footer)
     return "\n\n".join(lines) + "\n"
-
-
-class _Sink:
-    def write(self, text: str) -> None:
-        pass
-
-    def flush(self) -> None:
-        pass

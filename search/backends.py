@@ -1,0 +1,283 @@
+"""Haystack's Whoosh backend, reshaped around its measured traps.
+
+- Bulk writes use one writer and plain adds, never a reader per document.
+- Facet and keyword fields are ID columns, so facet values come back as stored.
+- Prefix and fuzzy terms search an unstemmed copy of the text.
+- "Did you mean" comes from the index's own vocabulary, only when hits are few.
+- Every write goes through one cross-process file lock, so concurrent web processes wait
+  their turn instead of raising LockError or dropping an update.
+- Searchers are kept per thread and refreshed, not reopened for every query.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from django.utils.encoding import force_str
+from haystack.backends import BaseEngine
+from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.exceptions import SkipDocument
+from haystack.models import SearchResult
+from haystack.utils import get_identifier, get_model_ct
+from whoosh import query as wq
+from whoosh.fields import ID as WhooshID
+from whoosh.fields import NUMERIC, STORED, Schema
+from whoosh.sorting import Count, FieldFacet
+from whoosh.writing import CLEAR
+
+from search import syntax
+from search.highlighting import Highlighter
+
+# Below this many hits a "did you mean" is worth its cost.
+SUGGEST_BELOW_HITS = 5
+
+
+class IndexBusy(Exception):
+    """Another process held the index write lock for longer than the timeout."""
+
+
+class CommonplaceWhooshBackend(WhooshSearchBackend):
+    def __init__(self, connection_alias, **options):
+        super().__init__(connection_alias, **options)
+        self.writer_limitmb = int(options.get("WRITER_LIMITMB", 256))
+        self.writer_procs = int(options.get("WRITER_PROCS", 1))
+        self.lock_timeout = float(options.get("LOCK_TIMEOUT", 120))
+        self._local = threading.local()
+
+    # Schema and set-up -------------------------------------------------------------------
+
+    def build_schema(self, fields):
+        content_field_name, schema = super().build_schema(fields)
+        names = {}
+        for field in fields.values():
+            name = field.index_fieldname
+            if field.document:
+                names[name] = syntax.text_field(stored=True)
+            elif field.field_type == "keyword":
+                names[name] = WhooshID(stored=True, sortable=True)
+            elif field.field_type == "unstemmed":
+                names[name] = syntax.unstemmed_field(stored=False, spelling=True)
+            elif field.field_type == "stored":
+                names[name] = STORED()
+            elif field.field_type == "sortable_integer":
+                names[name] = NUMERIC(numtype=int, bits=64, stored=True, sortable=True)
+        # Skip the spell_ field Whoosh derives from haystack's stemmed content field: the
+        # unstemmed field already carries the vocabulary for suggestions.
+        fields_by_name = {
+            name: schema[name] for name in schema.names() if not name.startswith("spell_")
+        }
+        fields_by_name.update(names)
+        return content_field_name, Schema(**fields_by_name)
+
+    def setup(self):
+        super().setup()
+        self.parser = syntax.make_parser(self.schema)
+
+    def searcher(self):
+        """This thread's searcher, brought up to date with the latest commit."""
+        if not self.setup_complete:
+            self.setup()
+        searcher = getattr(self._local, "searcher", None)
+        searcher = self.index.searcher() if searcher is None else searcher.refresh()
+        self._local.searcher = searcher
+        return searcher
+
+    # Writing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold the index for writing, waiting for any other process that holds it.
+
+        Re-entrant within a thread, so a caller can hold it across several writes.
+        """
+        depth = getattr(self._local, "lock_depth", 0)
+        if depth:
+            self._local.lock_depth = depth + 1
+            try:
+                yield
+            finally:
+                self._local.lock_depth = depth
+            return
+        path = f"{os.path.abspath(self.path)}.lock"
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.lock_timeout
+        try:
+            while True:
+                try:
+                    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise IndexBusy(
+                            f"the search index stayed locked for {self.lock_timeout:.0f} s"
+                        ) from None
+                    time.sleep(0.01)
+            self._local.lock_depth = 1
+            yield
+        finally:
+            self._local.lock_depth = 0
+            os.close(descriptor)  # closing releases the lock
+
+    def write(
+        self,
+        *,
+        delete_terms: Iterable[tuple[str, str]] = (),
+        documents: Iterable[dict] = (),
+        replace_all: bool = False,
+    ) -> int:
+        """Delete, then add, in one writer and one commit; returns documents added.
+
+        replace_all drops every existing document at commit, so readers see the old
+        index until the new one is complete.
+        """
+        if not self.setup_complete:
+            self.setup()
+        with self.write_lock():
+            writer = self.index.writer(limitmb=self.writer_limitmb, procs=self.writer_procs)
+            try:
+                if not replace_all:
+                    self._delete(writer, delete_terms)
+                added = 0
+                for document in documents:
+                    writer.add_document(**document)
+                    added += 1
+                writer.commit(mergetype=CLEAR if replace_all else None)
+            except BaseException:
+                writer.cancel()
+                raise
+        return added
+
+    @staticmethod
+    def _delete(writer, terms: Iterable[tuple[str, str]]) -> None:
+        with writer.searcher() as searcher:
+            for field, value in terms:
+                for docnum in searcher.document_numbers(**{field: value}):
+                    writer.delete_document(docnum)
+
+    def prepare(self, index, objects: Iterable) -> Iterator[dict]:
+        """Whoosh documents for the objects, as haystack's index defines them."""
+        for obj in objects:
+            try:
+                document = index.full_prepare(obj)
+            except SkipDocument:
+                continue
+            document.pop("boost", None)
+            yield {key: self._from_python(value) for key, value in document.items()}
+
+    # Haystack's write API, routed through write() so that nothing bypasses the lock.
+
+    def update(self, index, iterable, commit=True):
+        objects = list(iterable)
+        self.write(
+            delete_terms=[(ID, get_identifier(obj)) for obj in objects],
+            documents=self.prepare(index, objects),
+        )
+
+    def remove(self, obj_or_string, commit=True):
+        self.write(delete_terms=[(ID, get_identifier(obj_or_string))])
+
+    def clear(self, models=None, commit=True):
+        if models is None:
+            self.write(replace_all=True)
+        else:
+            self.write(delete_terms=[(DJANGO_CT, get_model_ct(model)) for model in models])
+
+    # Searching ---------------------------------------------------------------------------
+
+    def search(
+        self,
+        query_string,
+        sort_by=None,
+        start_offset=0,
+        end_offset=None,
+        highlight=False,
+        facets=None,
+        models=None,
+        result_class=None,
+        filters=None,
+        **kwargs,
+    ):
+        """Search with the reader's query language; filters are {field: exact value}."""
+        searcher = self.searcher()
+        parsed = syntax.parse(force_str(query_string), self.parser)
+        if parsed.is_empty:
+            return {"results": [], "hits": 0, "facets": {"fields": {}}, "spelling_suggestion": None}
+        conditions = [parsed.query]
+        if models:
+            conditions.append(wq.Or([wq.Term(DJANGO_CT, get_model_ct(m)) for m in models]))
+        for field, value in (filters or {}).items():
+            conditions.append(wq.Term(field, value))
+        final = wq.And(conditions) if len(conditions) > 1 else parsed.query
+        end = end_offset if end_offset is not None else start_offset + 20
+        results = searcher.search(
+            final,
+            limit=max(end, 1),
+            sortedby=list(sort_by) if sort_by else None,
+            groupedby={name: FieldFacet(name, maptype=Count) for name in facets or ()} or None,
+        )
+        hits = len(results)
+        highlighter = Highlighter(parsed.query) if highlight else None
+        page = [
+            self._result(hit, None if sort_by else hit.score, highlighter, result_class)
+            for hit in results[start_offset:end]
+        ]
+        return {
+            "results": page,
+            "hits": hits,
+            "facets": {
+                "fields": {name: list(results.groups(name).items()) for name in facets or ()}
+            },
+            "spelling_suggestion": (
+                self.suggest(parsed, searcher, hits) if hits < SUGGEST_BELOW_HITS else None
+            ),
+        }
+
+    def _result(self, hit, score, highlighter: Highlighter | None, result_class) -> SearchResult:
+        """A haystack result; score is None when sorted (Whoosh gives the sort key)."""
+        fields = dict(hit.fields())
+        app_label, model_name = fields.pop(DJANGO_CT).split(".")
+        pk = fields.pop(DJANGO_ID)
+        if highlighter is not None:
+            text = fields[self.content_field_name]
+            fields["highlighted"] = {self.content_field_name: [highlighter.snippet(text)]}
+        return (result_class or SearchResult)(app_label, model_name, pk, score, **fields)
+
+    def suggest(self, parsed: syntax.ParsedQuery, searcher, hits: int) -> str | None:
+        """The query with its unknown words replaced by the nearest words in the index,
+        if that finds more than the query did."""
+        corrector = searcher.corrector(syntax.UNSTEMMED_FIELD)
+        reader = searcher.reader()
+        text = parsed.text
+        replacements = []
+        for leaf in syntax.positive_leaves(parsed.query):
+            if not isinstance(leaf, wq.Term) or leaf.fieldname != syntax.TEXT_FIELD:
+                continue
+            start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+            if start is None or end is None:
+                continue
+            word = text[start:end].lower()
+            if not word.isalpha() or reader.frequency(syntax.UNSTEMMED_FIELD, word):
+                continue
+            suggestions = corrector.suggest(word, limit=1, maxdist=2)
+            if suggestions and suggestions[0] != word:
+                replacements.append((start, end, suggestions[0]))
+        if not replacements:
+            return None
+        for start, end, word in sorted(replacements, reverse=True):
+            text = text[:start] + word + text[end:]
+        suggestion = syntax.parse(text, self.parser)
+        if suggestion.is_empty or len(searcher.search(suggestion.query, limit=1)) <= hits:
+            return None
+        return text
+
+
+class CommonplaceWhooshEngine(BaseEngine):
+    backend = CommonplaceWhooshBackend
+    query = WhooshSearchQuery

@@ -1,0 +1,41 @@
+"""Haystack field types that say how a value is searched, not only what it holds.
+
+Haystack turns every CharField into stemmed text, which mangles facet values ("reuters"
+comes back "reuter"). The backend maps these types to fitting Whoosh fields instead.
+"""
+
+from haystack import indexes
+
+# Stands in for a missing value, so every document falls in exactly one facet bucket.
+NONE = "__none__"
+
+
+class KeywordField(indexes.CharField):
+    """One exact value, for filters, facets and sorting: never analysed."""
+
+    field_type = "keyword"
+
+    def prepare(self, obj):
+        value = super().prepare(obj)
+        return NONE if value in (None, "") else str(value)
+
+
+class UnstemmedTextField(indexes.CharField):
+    """The text, lower-cased but not stemmed: prefix, fuzzy and spelling work on it."""
+
+    field_type = "unstemmed"
+
+
+class StoredField(indexes.CharField):
+    """Kept to show in results; never searched."""
+
+    field_type = "stored"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("indexed", False)
+        kwargs.setdefault("null", True)
+        super().__init__(**kwargs)
+
+
+class SortableIntegerField(indexes.IntegerField):
+    field_type = "sortable_integer"

@@ -1,0 +1,126 @@
+"""Mark the words a query matched, in snippets and in the reader, always escaped.
+
+Whoosh's own highlighter runs one analyzer, but a query here matches two ways: stemmed
+words against stems, and prefix or fuzzy terms against the unstemmed word. So tokens are
+marked here, then Whoosh's fragmenter and (escaping) formatter do the rest.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from functools import lru_cache
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from whoosh import query
+from whoosh.highlight import (
+    BasicFragmentScorer,
+    ContextFragmenter,
+    HtmlFormatter,
+    WholeFragmenter,
+    top_fragments,
+)
+from whoosh.lang.porter import stem
+from whoosh.support.levenshtein import damerau_levenshtein
+
+from search.syntax import TEXT_FIELD, UNSTEMMED_ANALYZER, UNSTEMMED_FIELD, positive_leaves
+
+SNIPPET_CHARS = 240
+SNIPPET_SURROUND = 60
+ELLIPSIS = "…"
+
+_stem = lru_cache(maxsize=50_000)(stem)
+
+
+class _MarkFormatter(HtmlFormatter):
+    template = "<%(tag)s>%(t)s</%(tag)s>"
+
+    def __init__(self):
+        super().__init__(tagname="mark", between=f" {ELLIPSIS} ")
+
+
+class Highlighter:
+    """Knows which words of a text a parsed query matches."""
+
+    def __init__(self, parsed_query: query.Query):
+        self.stems: set[str] = set()
+        self.words: set[str] = set()
+        self.prefixes: list[str] = []
+        self.patterns: list[re.Pattern] = []
+        self.fuzzy: list[tuple[str, int, int]] = []
+        for leaf in positive_leaves(parsed_query):
+            self._add(leaf)
+
+    def _add(self, leaf: query.Query) -> None:
+        field = getattr(leaf, "fieldname", None)
+        if isinstance(leaf, query.Phrase):
+            (self.stems if field == TEXT_FIELD else self.words).update(leaf.words)
+        elif isinstance(leaf, query.FuzzyTerm):
+            self.fuzzy.append((leaf.text, leaf.maxdist, leaf.prefixlength))
+        elif isinstance(leaf, query.Prefix):
+            self.prefixes.append(leaf.text)
+        elif isinstance(leaf, query.Wildcard):
+            self.patterns.append(re.compile(fnmatch.translate(leaf.text)))
+        elif isinstance(leaf, query.Term) and isinstance(leaf.text, str):
+            if field == TEXT_FIELD:
+                self.stems.add(leaf.text)
+            elif field == UNSTEMMED_FIELD:
+                self.words.add(leaf.text)
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.words or self.prefixes or self.patterns or self.fuzzy)
+
+    def matches(self, word: str) -> bool:
+        """Whether a lower-cased word of the text matches the query."""
+        if word in self.words or _stem(word) in self.stems:
+            return True
+        if any(word.startswith(prefix) for prefix in self.prefixes):
+            return True
+        if any(pattern.match(word) for pattern in self.patterns):
+            return True
+        return any(
+            word[:length] == text[:length] and damerau_levenshtein(word, text, limit) <= limit
+            for text, limit, length in self.fuzzy
+        )
+
+    def _tokens(self, text: str):
+        for token in UNSTEMMED_ANALYZER(text, chars=True, mode="index"):
+            token.matched = self.matches(token.text)
+            yield token
+
+    def snippet(self, text: str, max_chars: int = SNIPPET_CHARS) -> SafeString:
+        """The best passage(s) of the text, escaped, with the matches in <mark>."""
+        formatter = _MarkFormatter()
+        fragmenter = ContextFragmenter(maxchars=max_chars, surround=SNIPPET_SURROUND)
+        fragments = list(fragmenter.fragment_tokens(text, self._tokens(text))) if self else []
+        best = top_fragments(fragments, 2, BasicFragmentScorer(), order=_by_position)
+        if not best:
+            return _lead(text, max_chars)
+        pieces = [formatter.format_fragment(fragment) for fragment in best]
+        html = f" {ELLIPSIS} ".join(pieces)
+        if best[0].startchar > 0:
+            html = f"{ELLIPSIS} {html}"
+        if best[-1].endchar < len(text):
+            html = f"{html} {ELLIPSIS}"
+        return mark_safe(html)
+
+    def mark(self, text: str) -> SafeString:
+        """The whole text, escaped, with the matches in <mark>."""
+        if not self:
+            return escape(text)
+        (fragment,) = WholeFragmenter().fragment_tokens(text, self._tokens(text))
+        if not fragment.matches:
+            return escape(text)
+        return mark_safe(_MarkFormatter().format_fragment(fragment))
+
+
+def _by_position(fragment) -> int:
+    return fragment.startchar
+
+
+def _lead(text: str, max_chars: int) -> SafeString:
+    if len(text) <= max_chars:
+        return escape(text)
+    cut = text.rfind(" ", 0, max_chars)
+    return mark_safe(escape(text[: cut if cut > 0 else max_chars]) + f" {ELLIPSIS}")

@@ -1,0 +1,203 @@
+"""Search the archive: one function behind the search page and /api/search.
+
+It speaks to the search engine through haystack's query API only, so that another
+backend can take Whoosh's place by configuration.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from haystack import connections
+
+from archive.models import Article, Paragraph, Section
+from search import syntax
+from search.fields import NONE
+
+PAGE_SIZE = 20
+FACETS = ("article", "section", "author", "year", "tag")
+# Facets counted by the engine; "tag" is added once annotations exist.
+ENGINE_FACETS = ("article", "section", "author", "year")
+SORTS = {"relevance": (), "document": ("document_order", "position")}
+NONE_LABELS = {
+    "section": "No numbered section",
+    "author": "Unknown author",
+    "year": "Undated",
+    "tag": "Untagged",
+}
+
+
+class PageOutOfRange(Exception):
+    def __init__(self, last_page: int):
+        super().__init__(f"There is no such page; the last page is {last_page}.")
+        self.last_page = last_page
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    page: int = 1
+    sort: str = "relevance"
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.q.strip() and not self.filters
+
+    def query_string(self, **changes) -> str:
+        """This search's URL parameters, with some changed (None removes one)."""
+        params = {"q": self.q, **self.filters}
+        if self.sort != "relevance":
+            params["sort"] = self.sort
+        params.update(changes)
+        return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+@dataclass(frozen=True)
+class Hit:
+    paragraph_id: int
+    article_slug: str
+    article_title: str
+    section_number: int | None
+    section_title: str | None
+    position: int
+    snippet: SafeString
+    url: str
+    score: float | None
+
+
+@dataclass(frozen=True)
+class FacetBucket:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchOutcome:
+    request: SearchRequest
+    count: int = 0
+    page: int = 1
+    num_pages: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetBucket]] = field(default_factory=dict)
+    suggestion: str | None = None
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1
+
+
+def search(request: SearchRequest) -> SearchOutcome:
+    outcome = SearchOutcome(request=request, page=request.page)
+    text = request.q.strip() or "*"
+    parsed = syntax.parse(text)
+    outcome.messages.extend(parsed.notes)
+    if parsed.is_empty:
+        outcome.messages.append(_nothing_to_search(request.q))
+        outcome.facets = {name: [] for name in FACETS}
+        return outcome
+
+    engine_filters = {k: v for k, v in request.filters.items() if k in ENGINE_FACETS}
+    if request.filters.get("tag", NONE) != NONE:
+        # No passage carries a tag until annotations exist.
+        outcome.facets = {name: [] for name in FACETS}
+        return outcome
+    query = connections["default"].get_query()
+    query.raw_search(parsed.text, filters=engine_filters)
+    query.add_model(Paragraph)
+    for name in ENGINE_FACETS:
+        query.add_field_facet(name)
+    # Browsing without words has no relevance to rank by: keep the reading order.
+    sort = request.sort if request.q.strip() else "document"
+    for sort_field in SORTS[sort]:
+        query.add_order_by(sort_field)
+    query.add_highlight()
+    start = (request.page - 1) * PAGE_SIZE
+    query.set_limits(start, start + PAGE_SIZE)
+
+    results = query.get_results()
+    outcome.count = query.get_count()
+    outcome.num_pages = math.ceil(outcome.count / PAGE_SIZE)
+    if outcome.count and request.page > outcome.num_pages:
+        raise PageOutOfRange(outcome.num_pages)
+    outcome.hits = [_hit(result, request) for result in results]
+    outcome.facets = _facets(query.get_facet_counts().get("fields", {}), request, outcome.count)
+    outcome.suggestion = query.get_spelling_suggestion() if request.q.strip() else None
+    return outcome
+
+
+def _nothing_to_search(q: str) -> str:
+    return (
+        f"There is nothing to search for in “{q.strip()}”. Search for words; "
+        "join them with OR, put exact phrases in quotation marks, and use NOT or -word "
+        "only to leave words out."
+    )
+
+
+def _hit(result, request: SearchRequest) -> Hit:
+    url = reverse("archive:article", kwargs={"slug": result.article})
+    if request.q.strip():
+        url += "?" + urlencode({"q": request.q.strip()})
+    number = getattr(result, "section_number", None)
+    return Hit(
+        paragraph_id=int(result.pk),
+        article_slug=result.article,
+        article_title=result.article_title,
+        section_number=int(number) if number is not None else None,
+        section_title=getattr(result, "section_title", None),
+        position=int(result.position),
+        snippet=result.highlighted["text"][0],
+        url=f"{url}#p-{result.pk}",
+        score=result.score,
+    )
+
+
+def _facets(counts: dict, request: SearchRequest, total: int) -> dict[str, list[FacetBucket]]:
+    facets = {}
+    for name in ENGINE_FACETS:
+        pairs = [(str(value), count) for value, count in counts.get(name, []) if count]
+        labels = _labels(name, [value for value, _ in pairs], request)
+        selected = request.filters.get(name)
+        buckets = [
+            FacetBucket(value, labels.get(value, value), count, value == selected)
+            for value, count in pairs
+        ]
+        facets[name] = sorted(buckets, key=_bucket_order(name))
+    facets["tag"] = (
+        [FacetBucket(NONE, NONE_LABELS["tag"], total, request.filters.get("tag") == NONE)]
+        if total
+        else []
+    )
+    return facets
+
+
+def _labels(name: str, values: list[str], request: SearchRequest) -> dict[str, str]:
+    labels = {value: NONE_LABELS[name] for value in values if value == NONE and name in NONE_LABELS}
+    if name == "article":
+        labels.update(Article.objects.filter(slug__in=values).values_list("slug", "title"))
+    elif name == "section":
+        labels.update(_section_labels(values, request.filters.get("article")))
+    return labels
+
+
+def _section_labels(values: list[str], article_slug: str | None) -> dict[str, str]:
+    numbers = [int(value) for value in values if value.isdigit()]
+    labels = {str(number): f"Section {number}" for number in numbers}
+    if article_slug:
+        # Within one article a section number names one section: show its title.
+        titled = Section.objects.filter(article__slug=article_slug, number__in=numbers)
+        labels.update((str(s.number), f"{s.number}. {s.title}") for s in titled)
+    return labels
+
+
+def _bucket_order(name: str):
+    if name in ("section", "year"):
+        return lambda bucket: (bucket.value == NONE, bucket.value.zfill(6))
+    return lambda bucket: (-bucket.count, bucket.label.lower())

@@ -1,0 +1,84 @@
+from rest_framework import serializers
+
+from search.fields import NONE
+from search.query import SORTS
+from search.syntax import MAX_QUERY_CHARS
+
+FILTER_HELP = f"An exact facet value; {NONE} selects passages without one."
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_QUERY_CHARS,
+        default="",
+        help_text='Words (all must match), "exact phrases", OR, NOT or -word, prefix*, fuzzy~.',
+    )
+    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    sort = serializers.ChoiceField(choices=list(SORTS), required=False, default="relevance")
+    article = serializers.SlugField(required=False, max_length=255, help_text="An article slug.")
+    section = serializers.RegexField(
+        rf"^(\d{{1,4}}|{NONE})$", required=False, help_text=f"A section number, or {NONE}."
+    )
+    author = serializers.CharField(required=False, max_length=255, help_text=FILTER_HELP)
+    year = serializers.RegexField(
+        rf"^(\d{{4}}|{NONE})$", required=False, help_text=f"A year, or {NONE}."
+    )
+    tag = serializers.CharField(required=False, max_length=100, help_text=FILTER_HELP)
+
+    FILTERS = ("article", "section", "author", "year", "tag")
+
+
+class ArticleRefSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="article_slug")
+    title = serializers.CharField(source="article_title")
+
+
+class SectionRefSerializer(serializers.Serializer):
+    number = serializers.IntegerField(source="section_number", allow_null=True)
+    title = serializers.CharField(source="section_title", allow_null=True)
+
+
+class HitSerializer(serializers.Serializer):
+    paragraph_id = serializers.IntegerField()
+    article = ArticleRefSerializer(source="*")
+    section = serializers.SerializerMethodField()
+    position = serializers.IntegerField()
+    snippet = serializers.CharField(help_text="Safe HTML: escaped text, matches in <mark>.")
+    url = serializers.SerializerMethodField(help_text="The paragraph in the reader.")
+    score = serializers.FloatField(allow_null=True, help_text="Relevance; null when sorted.")
+
+    def get_section(self, hit) -> SectionRefSerializer | None:
+        if hit.section_number is None and hit.section_title is None:
+            return None
+        return SectionRefSerializer(hit).data
+
+    def get_url(self, hit) -> str:
+        return self.context["request"].build_absolute_uri(hit.url)
+
+
+class FacetBucketSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class FacetsSerializer(serializers.Serializer):
+    article = FacetBucketSerializer(many=True)
+    section = FacetBucketSerializer(many=True)
+    author = FacetBucketSerializer(many=True)
+    year = FacetBucketSerializer(many=True)
+    tag = FacetBucketSerializer(many=True)
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    num_pages = serializers.IntegerField()
+    results = HitSerializer(many=True, source="hits")
+    facets = FacetsSerializer()
+    suggestion = serializers.CharField(allow_null=True)
+    messages = serializers.ListField(
+        child=serializers.CharField(), help_text="What was ignored in the query, and why."
+    )

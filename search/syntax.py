@@ -1,0 +1,109 @@
+"""The query language of the search box, and the analyzers that make it work.
+
+Words must all match; "exact phrases", OR, NOT and -word, prefix*, and fuzzy~ work as a
+reader expects. Stemmed words search the stemmed text ("elections" finds "election");
+prefix, wildcard and fuzzy terms search an unstemmed copy, because stems break them
+("goverment~" would otherwise look for "gover~").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import query
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.fields import TEXT, Schema
+from whoosh.qparser import (
+    FieldsPlugin,
+    FuzzyTermPlugin,
+    PlusMinusPlugin,
+    QueryParser,
+    RangePlugin,
+)
+
+TEXT_FIELD = "text"
+UNSTEMMED_FIELD = "exact"
+MAX_QUERY_CHARS = 500
+
+STEMMING_ANALYZER = StemmingAnalyzer()
+UNSTEMMED_ANALYZER = RegexTokenizer() | LowercaseFilter()
+
+_UNSTEMMED_QUERIES = (query.FuzzyTerm, query.Prefix, query.Wildcard)
+# + and - only count at the start of a word: "left-of-centre" is one hyphenated word.
+_PLUS = r"(?<![^\s(])\+(?=\S)"
+_MINUS = r"(?<![^\s(])-(?=\S)"
+
+
+class SearchQueryParser(QueryParser):
+    """Whoosh's parser, with fuzzy and prefix terms sent to the unstemmed field."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        if fieldname == TEXT_FIELD and termclass in _UNSTEMMED_QUERIES:
+            fieldname = UNSTEMMED_FIELD
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+
+
+def make_parser(schema: Schema) -> SearchQueryParser:
+    parser = SearchQueryParser(TEXT_FIELD, schema)
+    # "field:value" must stay text: it would let anyone query internal fields.
+    parser.remove_plugin_class(FieldsPlugin)
+    parser.remove_plugin_class(RangePlugin)
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(PlusMinusPlugin(plusexpr=_PLUS, minusexpr=_MINUS))
+    return parser
+
+
+def text_field(**options) -> TEXT:
+    """The stemmed text: hyphenated words search as phrases ("left-of-centre")."""
+    return TEXT(analyzer=STEMMING_ANALYZER, multitoken_query="phrase", **options)
+
+
+def unstemmed_field(**options) -> TEXT:
+    return TEXT(analyzer=UNSTEMMED_ANALYZER, multitoken_query="phrase", **options)
+
+
+# Enough of a schema to parse a query anywhere, without an index at hand.
+QUERY_SCHEMA = Schema(**{TEXT_FIELD: text_field(), UNSTEMMED_FIELD: unstemmed_field()})
+_QUERY_PARSER = make_parser(QUERY_SCHEMA)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    query: query.Query
+    notes: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.query is query.NullQuery or isinstance(self.query, type(query.NullQuery))
+
+
+def parse(text: str, parser: SearchQueryParser | None = None) -> ParsedQuery:
+    """Parse what a reader typed; never raises. Notes say what was ignored and why."""
+    text = text.strip()[:MAX_QUERY_CHARS]
+    notes = []
+    if text.count('"') % 2:
+        notes.append("The unmatched quotation mark was ignored.")
+        last = text.rfind('"')
+        text = text[:last] + text[last + 1 :]
+    if text.count("(") != text.count(")"):
+        notes.append("Unbalanced brackets were ignored.")
+        text = text.replace("(", " ").replace(")", " ")
+    parsed = (parser or _QUERY_PARSER).parse(text)
+    if parsed is None:
+        parsed = query.NullQuery
+    return ParsedQuery(text=text, query=parsed.normalize(), notes=tuple(notes))
+
+
+def positive_leaves(node: query.Query):
+    """The terms a match must contain: not those under NOT, which nothing shows."""
+    if isinstance(node, query.Not):
+        return
+    if isinstance(node, query.AndNot):
+        yield from positive_leaves(node.a)
+        return
+    if isinstance(node, query.Phrase) or node.is_leaf():
+        yield node
+        return
+    for child in node.children():
+        yield from positive_leaves(child)

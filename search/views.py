@@ -1,0 +1,44 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from archive.models import Article
+from search.api import search_request
+from search.query import FACETS, PageOutOfRange, SearchRequest, search
+from search.serializers import SearchParamsSerializer
+
+FACET_TITLES = {
+    "article": "Article",
+    "section": "Section",
+    "author": "Author",
+    "year": "Year",
+    "tag": "Tag",
+}
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    params = SearchParamsSerializer(data=request.GET)
+    errors = []
+    if not params.is_valid():
+        # A page keeps going with what it can use and says what it dropped.
+        errors = [
+            f"{name}: {' '.join(map(str, problems))}" for name, problems in params.errors.items()
+        ]
+        valid = {k: v for k, v in request.GET.items() if k not in params.errors}
+        params = SearchParamsSerializer(data=valid)
+        params.is_valid()
+    search_req = search_request(params.validated_data)
+    context = {"search": search_req, "errors": errors, "facet_titles": FACET_TITLES}
+    if search_req.is_blank:
+        context["articles"] = Article.objects.with_counts()[:20]
+        return render(request, "search/search.html", context)
+    try:
+        outcome = search(search_req)
+    except PageOutOfRange as error:
+        search_req = SearchRequest(
+            search_req.q, error.last_page, search_req.sort, search_req.filters
+        )
+        outcome = search(search_req)
+        context["search"] = search_req
+    context["outcome"] = outcome
+    context["facets"] = [(name, outcome.facets.get(name, [])) for name in FACETS]
+    return render(request, "search/search.html", context)

@@ -1,0 +1,405 @@
+"""Full-text search: the real Whoosh index, through /api/search and the search page."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+from archive.models import Article, Paragraph
+from search import indexing
+from search.fields import NONE
+from tests.conftest import CORPUS, MOMENTUM, NEW_LABOUR, article_text
+
+pytestmark = pytest.mark.usefixtures("ingested")
+
+
+def api(client, **params) -> dict:
+    response = client.get("/api/search", params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def hit_ids(data: dict) -> set[int]:
+    return {hit["paragraph_id"] for hit in data["results"]}
+
+
+def paragraphs_matching(pattern: str) -> set[int]:
+    regex = re.compile(pattern, re.IGNORECASE)
+    return {p.pk for p in Paragraph.objects.all() if regex.search(p.text)}
+
+
+def test_exact_phrase_finds_exactly_the_two_paragraphs_that_hold_it(client):
+    data = api(client, q='"prawn cocktail"')
+    expected = paragraphs_matching("prawn cocktail")
+    assert len(expected) == 2
+    assert data["count"] == 2
+    assert hit_ids(data) == expected
+    for hit in data["results"]:
+        assert "<mark>prawn</mark> <mark>cocktail</mark>" in hit["snippet"]
+        assert hit["article"] == {"slug": NEW_LABOUR, "title": "The rise and fall of New Labour"}
+        assert hit["section"] is None
+        assert hit["url"].startswith(f"http://testserver/articles/{NEW_LABOUR}/?q=")
+        assert hit["url"].endswith(f"#p-{hit['paragraph_id']}")
+        assert isinstance(hit["score"], float)
+
+
+def test_response_shape(client):
+    data = api(client, q="Corbyn")
+    assert set(data) >= {"count", "page", "num_pages", "results", "facets", "suggestion"}
+    assert set(data["facets"]) == {"article", "section", "author", "year", "tag"}
+    hit = data["results"][0]
+    assert set(hit) == {
+        "paragraph_id",
+        "article",
+        "section",
+        "position",
+        "snippet",
+        "url",
+        "score",
+    }
+    assert set(hit["section"]) == {"number", "title"}
+    paragraph = Paragraph.objects.get(pk=hit["paragraph_id"])
+    assert hit["position"] == paragraph.position
+    assert hit["section"] == {"number": paragraph.section.number, "title": paragraph.section.title}
+
+
+def test_stemming_finds_other_forms(client):
+    plural = api(client, q="elections")
+    singular_only = paragraphs_matching(r"\belection\b") - paragraphs_matching(r"\belections\b")
+    assert singular_only, "the corpus has paragraphs with only the singular"
+    assert singular_only <= hit_ids(plural) | set()  # first page holds them all (18 hits)
+    assert plural["count"] == api(client, q="election")["count"]
+    assert "<mark>election</mark>" in " ".join(h["snippet"] for h in plural["results"])
+
+
+def test_all_words_must_match(client):
+    both = hit_ids(api(client, q="Lansman Momentum"))
+    assert both
+    assert both == paragraphs_matching("Lansman") & paragraphs_matching("Momentum")
+
+
+def test_or_not_and_minus(client):
+    blair = paragraphs_matching(r"\bBlair\b")
+    brown = paragraphs_matching(r"\bBrown\b")
+    assert api(client, q="Blair OR Brown")["count"] == len(blair | brown)
+    without = api(client, q="Blair -Brown")
+    assert without["count"] == len(blair - brown)
+    assert api(client, q="Blair NOT Brown")["count"] == without["count"]
+    # A hyphenated word is a word, not an exclusion.
+    assert api(client, q="left-of-centre")["count"] == len(paragraphs_matching("left-of-centre"))
+
+
+def test_prefix_and_fuzzy_search_the_unstemmed_text(client):
+    prefix = api(client, q="govern*")
+    assert prefix["count"] == len(paragraphs_matching(r"\bgovern"))
+    fuzzy = api(client, q="goverment~")
+    assert fuzzy["count"] == len(paragraphs_matching(r"\bgovernment\b"))
+    assert "<mark>government</mark>" in " ".join(h["snippet"] for h in fuzzy["results"])
+
+
+def test_did_you_mean(client):
+    data = api(client, q="Momentm")
+    assert data["count"] == 0
+    assert data["suggestion"] == "momentum"
+    assert api(client, q="Momentum")["suggestion"] is None
+    assert api(client, q="Lansmn conference")["suggestion"] == "lansman conference"
+
+
+def test_facets_add_up_to_the_count(client):
+    for q in ["labour", "Corbyn", "government OR election", '"prawn cocktail"', ""]:
+        data = api(client, q=q)
+        assert data["count"] > 0
+        for name, buckets in data["facets"].items():
+            assert sum(b["count"] for b in buckets) == data["count"], (q, name)
+
+
+def test_facet_values_and_labels_are_exact(client):
+    facets = api(client, q="labour")["facets"]
+    assert {b["value"]: b["label"] for b in facets["article"]} == {
+        NEW_LABOUR: "The rise and fall of New Labour",
+        MOMENTUM: "Losing Momentum: how Jeremy Corbyn’s support group ran out of steam",
+    }
+    assert {b["value"] for b in facets["author"]} == {"Anthony Giddens", NONE}
+    assert {b["value"] for b in facets["year"]} == {"2010", "2017"}
+    assert {b["value"] for b in facets["section"]} <= {NONE, "1", "2", "3", "4"}
+    titled = api(client, q="labour", article=MOMENTUM)["facets"]["section"]
+    assert {b["label"] for b in titled} <= {
+        "1. The Bus",
+        "2. The Conference",
+        "3. The HQ",
+        "4. The Fallout",
+    }
+
+
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [
+        ("article", MOMENTUM, lambda p: p.article.slug == MOMENTUM),
+        ("section", "2", lambda p: p.section.number == 2),
+        ("section", NONE, lambda p: p.section.number is None),
+        ("author", "Anthony Giddens", lambda p: p.article.author == "Anthony Giddens"),
+        ("author", NONE, lambda p: p.article.author == ""),
+        ("year", "2017", lambda p: p.article.issue_date.year == 2017),
+    ],
+)
+def test_each_filter(client, name, value, expected):
+    data = api(client, q="labour OR Corbyn", **{name: value})
+    matching = {p.pk for p in Paragraph.objects.select_related("article", "section") if expected(p)}
+    assert data["count"] == len(matching & paragraphs_matching(r"\b(labour|corbyn)\b"))
+    assert data["count"] > 0
+    assert hit_ids(data) <= matching
+
+
+def test_tag_filter_before_any_annotation(client):
+    assert api(client, q="labour", tag=NONE)["count"] == api(client, q="labour")["count"]
+    assert api(client, q="labour", tag="no-such-tag")["count"] == 0
+
+
+def test_paging(client):
+    first = api(client, q="labour")
+    assert first["count"] > 40 and first["num_pages"] == 3 and first["page"] == 1
+    pages = [first] + [api(client, q="labour", page=n) for n in (2, 3)]
+    ids = [hit_ids(page) for page in pages]
+    assert [len(i) for i in ids] == [20, 20, first["count"] - 40]
+    assert not (ids[0] & ids[1]) and not (ids[1] & ids[2])
+    assert set().union(*ids) == paragraphs_matching(r"\blabour\b")
+    missing = client.get("/api/search", {"q": "labour", "page": 4})
+    assert missing.status_code == 404
+    assert "last page is 3" in missing.json()["detail"]
+
+
+def test_sort_by_document_order(client):
+    data = api(client, q="labour", sort="document")
+    order = [
+        (0 if h["article"]["slug"] == NEW_LABOUR else 1, h["position"]) for h in data["results"]
+    ]
+    assert order == sorted(order)
+    assert all(h["score"] is None for h in data["results"])
+    relevance = api(client, q="labour")
+    scores = [h["score"] for h in relevance["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_empty_query_browses_in_document_order(client):
+    data = api(client, q="", article=MOMENTUM)
+    assert data["count"] == 53
+    assert [h["position"] for h in data["results"]] == list(range(1, 21))
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        "AND",
+        "(",
+        ")",
+        "OR",
+        "NOT",
+        "-labour",
+        "*",
+        "~",
+        "((((",
+        'labour "',
+        "x:y",
+        "tags:x",
+        "django_ct:archive.paragraph",
+        "[a TO b]",
+        "^",
+        "🗳️",
+        "a" * 500,
+        "labour AND",
+        "<script>alert(1)</script>",
+        "\\",
+        "labour~9",
+        "*abc*",
+        "?",
+    ],
+)
+def test_hostile_queries_never_fail(client, q):
+    response = client.get("/api/search", {"q": q})
+    assert response.status_code == 200, response.content
+    page = client.get("/search/", {"q": q})
+    assert page.status_code == 200
+    assert "<script>alert" not in page.content.decode()
+
+
+def test_a_nul_byte_is_refused_with_a_message(client):
+    response = client.get("/api/search", {"q": "labour\x00"})
+    assert response.status_code == 400
+    assert response.json() == {"q": ["Null characters are not allowed."]}
+    page = client.get("/search/", {"q": "labour\x00"})
+    assert page.status_code == 200
+    assert "Null characters are not allowed." in page.content.decode()
+
+
+def test_syntax_errors_get_a_clear_message(client):
+    assert api(client, q='"')["messages"] == [
+        "The unmatched quotation mark was ignored.",
+        'There is nothing to search for in “"”. Search for words; join them with OR, put '
+        "exact phrases in quotation marks, and use NOT or -word only to leave words out.",
+    ]
+    data = api(client, q='"prawn cocktail')
+    assert data["count"] > 0
+    assert data["messages"] == ["The unmatched quotation mark was ignored."]
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"page": "0"}, "page"),
+        ({"page": "two"}, "page"),
+        ({"sort": "random"}, "sort"),
+        ({"year": "twenty"}, "year"),
+        ({"section": "1; DROP"}, "section"),
+        ({"q": "x" * 501}, "q"),
+    ],
+)
+def test_bad_parameters_are_400_with_a_message(client, params, field):
+    response = client.get("/api/search", params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_markup_in_text_stays_escaped(client, write_file):
+    path = write_file(
+        "x.txt", article_text("Markup", ['He wrote <script>alert("x")</script> & <b>bold</b>.'])
+    )
+    call_command("ingest", str(path), stdout=io.StringIO())
+    data = api(client, q="script")
+    (hit,) = data["results"]
+    assert "<script>" not in hit["snippet"] and "<b>" not in hit["snippet"]
+    assert "&lt;<mark>script</mark>&gt;alert" in hit["snippet"]
+    html = client.get("/search/", {"q": "script"}).content.decode()
+    assert "<script>alert" not in html and "&lt;<mark>script</mark>&gt;alert" in html
+    reader = client.get(
+        Paragraph.objects.get(pk=hit["paragraph_id"]).get_absolute_url() + "?q=script"
+    )
+    assert "<script>alert" not in reader.content.decode()
+
+
+def test_search_page(client):
+    html = client.get("/search/", {"q": '"prawn cocktail"'}).content.decode()
+    assert "2 passages for “&quot;prawn cocktail&quot;”" in html
+    assert "<mark>prawn</mark> <mark>cocktail</mark>" in html
+    assert f'href="?q=%22prawn+cocktail%22&amp;article={NEW_LABOUR}"' in html
+    assert "document order" in html
+
+
+def test_search_page_start_and_suggestion(client):
+    start = client.get("/search/").content.decode()
+    assert "How to search" in start and "The rise and fall of New Labour" in start
+    html = client.get("/search/", {"q": "Momentm"}).content.decode()
+    assert 'Did you mean <a href="?q=momentum">momentum</a>?' in html
+
+
+def test_search_page_forgives_bad_parameters(client):
+    response = client.get("/search/", {"q": "labour", "page": "zero", "sort": "random"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "46 passages" in html
+    assert "page: A valid integer is required." in html
+    assert client.get("/search/", {"q": "labour", "page": 99}).status_code == 200
+
+
+def test_search_box_on_every_page(client):
+    for url in ("/articles/", f"/articles/{MOMENTUM}/"):
+        assert 'role="search"' in client.get(url).content.decode()
+
+
+def test_reader_marks_the_matched_words(client):
+    paragraph = Paragraph.objects.get(text__contains="fundamental error to allow the prawn")
+    html = client.get(f"/articles/{NEW_LABOUR}/", {"q": '"prawn cocktail"'}).content.decode()
+    block = re.search(rf'<p id="p-{paragraph.pk}".*?</p>', html, re.S).group(0)
+    assert "<mark>prawn</mark> <mark>cocktail</mark> offensive" in block
+    assert "2 paragraphs here match" in html
+    plain = client.get(f"/articles/{NEW_LABOUR}/").content.decode()
+    assert "<mark>" not in plain
+
+
+def test_openapi_describes_search(client):
+    schema = client.get("/api/openapi.json").json()
+    operation = schema["paths"]["/api/search"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert names >= {"q", "page", "sort", "article", "section", "author", "year", "tag"}
+    assert "SearchResponse" in schema["components"]["schemas"]
+
+
+def test_index_follows_reingest(client, write_file, corpus_text):
+    path = write_file(CORPUS.name, corpus_text)  # the same source as the ingested corpus
+    assert api(client, q="marmalade")["count"] == 0
+    changed = corpus_text.replace(
+        "prawn cocktail offensive to evolve", "marmalade offensive to evolve"
+    )
+    path.write_text(changed, encoding="utf-8")
+    call_command("ingest", str(path), stdout=io.StringIO())
+    assert api(client, q="marmalade")["count"] == 1
+    assert api(client, q='"prawn cocktail"')["count"] == 1
+    assert api(client, q="labour")["count"] == len(paragraphs_matching(r"\blabour\b"))
+    assert api(client, q="")["count"] == Paragraph.objects.count() == 78
+
+
+def test_index_follows_edits_and_deletes_after_commit(client, django_capture_on_commit_callbacks):
+    paragraph = Paragraph.objects.get(text__contains='prawn cocktail offensive" that')
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        paragraph.text = "A paragraph now about marmalade."
+        paragraph.save()
+    assert callbacks, "the index update waits for the commit"
+    assert api(client, q="marmalade")["count"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(slug=MOMENTUM).delete()
+    assert api(client, q="Corbyn")["count"] == 0
+    assert api(client, q="")["count"] == Paragraph.objects.count() == 25
+    assert indexing.pending_count() == 0
+
+
+def test_a_failed_flush_keeps_its_updates_pending(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    backend = indexing.backend()
+
+    def refuse(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(type(backend), "write", refuse)
+    paragraph = Paragraph.objects.get(text__contains='prawn cocktail offensive" that')
+    with django_capture_on_commit_callbacks(execute=True):
+        paragraph.text = "A paragraph now about marmalade."
+        paragraph.save()  # the failing flush is logged, not raised into the request
+    assert indexing.pending_count() == 1
+    monkeypatch.undo()
+    assert indexing.flush() == 1
+    assert api(client, q="marmalade")["count"] == 1
+
+
+def test_rebuild_and_update_index_commands(client):
+    out = io.StringIO()
+    call_command("clear_index", interactive=False, stdout=io.StringIO())
+    assert api(client, q="")["count"] == 0
+    call_command("rebuild_index", "--noinput", stdout=out)
+    assert "Indexed 78 paragraph(s)." in out.getvalue()
+    assert api(client, q="")["count"] == 78
+    out = io.StringIO()
+    call_command("update_index", stdout=out)
+    assert "Indexed 78 paragraph(s)" in out.getvalue()
+    assert api(client, q="")["count"] == 78
+
+
+def test_ingest_indexes_in_one_write(monkeypatch, tmp_path, corpus_text):
+    backend = indexing.backend()
+    calls = []
+    original = type(backend).write
+
+    def counting(self, **kwargs):
+        calls.append(kwargs)
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(type(backend), "write", counting)
+    for number in range(3):
+        (tmp_path / f"{number}.txt").write_text(
+            corpus_text.replace("The rise and fall", f"Copy {number}: the rise and fall"),
+            encoding="utf-8",
+        )
+    call_command("ingest", str(tmp_path), stdout=io.StringIO())
+    assert len(calls) == 1
+    assert Paragraph.objects.count() == 78 + 3 * 78
