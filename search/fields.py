@@ -8,6 +8,8 @@ from haystack import indexes
 
 # Stands in for a missing value, so every document falls in exactly one facet bucket.
 NONE = "__none__"
+# Joins a facet value to its label in one keyword, so labels need no database query.
+LABEL_SEPARATOR = "\x1f"
 
 
 class KeywordField(indexes.CharField):

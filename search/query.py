@@ -14,14 +14,16 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from haystack import connections
 
-from archive.models import Article, Paragraph, Section
+from archive.models import Paragraph, Section
 from search import syntax
-from search.fields import NONE
+from search.fields import LABEL_SEPARATOR, NONE
 
 PAGE_SIZE = 20
 FACETS = ("article", "section", "author", "year", "tag")
-# Facets counted by the engine; "tag" is added once annotations exist.
+# Facets counted by the engine; "tag" is added once annotations exist. The article facet
+# counts a slug-and-title keyword, so its labels come with the counts.
 ENGINE_FACETS = ("article", "section", "author", "year")
+FACET_FIELDS = {"article": "article_facet"}
 SORTS = {"relevance": (), "document": ("document_order", "position")}
 NONE_LABELS = {
     "section": "No numbered section",
@@ -113,7 +115,7 @@ def search(request: SearchRequest) -> SearchOutcome:
     query.raw_search(parsed.text, filters=engine_filters)
     query.add_model(Paragraph)
     for name in ENGINE_FACETS:
-        query.add_field_facet(name)
+        query.add_field_facet(FACET_FIELDS.get(name, name))
     # Browsing without words has no relevance to rank by: keep the reading order.
     sort = request.sort if request.q.strip() else "document"
     for sort_field in SORTS[sort]:
@@ -162,8 +164,17 @@ def _hit(result, request: SearchRequest) -> Hit:
 def _facets(counts: dict, request: SearchRequest, total: int) -> dict[str, list[FacetBucket]]:
     facets = {}
     for name in ENGINE_FACETS:
-        pairs = [(str(value), count) for value, count in counts.get(name, []) if count]
-        labels = _labels(name, [value for value, _ in pairs], request)
+        pairs = [
+            (str(value), count)
+            for value, count in counts.get(FACET_FIELDS.get(name, name), [])
+            if count
+        ]
+        if name in FACET_FIELDS:
+            labelled = [value.split(LABEL_SEPARATOR, 1) for value, _ in pairs]
+            labels = dict(labelled)
+            pairs = [(value, count) for (value, _), (_, count) in zip(labelled, pairs, strict=True)]
+        else:
+            labels = _labels(name, [value for value, _ in pairs], request)
         selected = request.filters.get(name)
         buckets = [
             FacetBucket(value, labels.get(value, value), count, value == selected)
@@ -180,9 +191,7 @@ def _facets(counts: dict, request: SearchRequest, total: int) -> dict[str, list[
 
 def _labels(name: str, values: list[str], request: SearchRequest) -> dict[str, str]:
     labels = {value: NONE_LABELS[name] for value in values if value == NONE and name in NONE_LABELS}
-    if name == "article":
-        labels.update(Article.objects.filter(slug__in=values).values_list("slug", "title"))
-    elif name == "section":
+    if name == "section":
         labels.update(_section_labels(values, request.filters.get("article")))
     return labels
 

@@ -2,6 +2,7 @@ from haystack import indexes
 
 from archive.models import Paragraph
 from search.fields import (
+    LABEL_SEPARATOR,
     NONE,
     KeywordField,
     SortableIntegerField,
@@ -22,6 +23,7 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
     article = KeywordField(model_attr="article__slug")
     article_id = KeywordField(model_attr="article_id")
     article_title = StoredField(model_attr="article__title")
+    article_facet = KeywordField()
     section = KeywordField()
     section_number = StoredField()
     section_title = StoredField()
@@ -36,6 +38,9 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
 
     def index_queryset(self, using=None):
         return Paragraph.objects.select_related("article", "section").order_by("pk")
+
+    def prepare_article_facet(self, paragraph: Paragraph) -> str:
+        return f"{paragraph.article.slug}{LABEL_SEPARATOR}{paragraph.article.title}"
 
     def prepare_section(self, paragraph: Paragraph) -> str:
         return NONE if paragraph.section.number is None else str(paragraph.section.number)

@@ -63,6 +63,10 @@ class FacetBucketSerializer(serializers.Serializer):
     label = serializers.CharField()
     count = serializers.IntegerField()
 
+    def to_representation(self, bucket) -> dict:
+        # An article facet can hold thousands of buckets: skip the per-field machinery.
+        return {"value": bucket.value, "label": bucket.label, "count": bucket.count}
+
 
 class FacetsSerializer(serializers.Serializer):
     article = FacetBucketSerializer(many=True)
