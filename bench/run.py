@@ -56,7 +56,7 @@ from pathlib import Path
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 from whoosh.index import create_in
 from archive import parsing
-from search.syntax import text_field, unstemmed_field
+from search.syntax import shingle_field, text_field, unstemmed_field
 
 documents = []
 for path in sorted(Path(sys.argv[1]).rglob("*.txt")):
@@ -72,6 +72,7 @@ for path in sorted(Path(sys.argv[1]).rglob("*.txt")):
                         "id": f"{path.name}.{order}.{position}",
                         "text": paragraph.text,
                         "exact": paragraph.text,
+                        "shingles": paragraph.text,
                         "article": f"{path.name}-{order}",
                         "article_title": article.title,
                         "section": str(section.number or "none"),
@@ -83,7 +84,8 @@ keyword = dict(stored=True, sortable=True)
 schema = Schema(
     id=ID(stored=True, unique=True),
     text=text_field(stored=True),
-    exact=unstemmed_field(stored=False, spelling=True),
+    exact=unstemmed_field(stored=False),
+    shingles=shingle_field(stored=False),
     article=ID(**keyword),
     article_title=STORED(),
     section=ID(**keyword),
@@ -268,8 +270,11 @@ def report(args, ingest: dict, memory: list[dict], search: dict) -> str:
         f"| {row['articles']:,} | {row['paragraphs']:,} | {row['peak_rss_mb']:.0f} MB |"
         for row in memory
     ]
-    lines += [
-        "",
+    return "\n".join(lines) + "\n\n" + search_report(args, search)
+
+
+def search_report(args, search: dict) -> str:
+    lines = [
         f"### Search latency ({search['documents']:,} paragraphs, {len(search['queries'])} queries"
         f" × {args.rounds} rounds)",
         "",
@@ -299,7 +304,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="ingest runs of each side")
     parser.add_argument("--rounds", type=int, default=30, help="rounds of the query mix")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="measure search alone, against the index of an earlier ingest in this folder",
+    )
     args = parser.parse_args()
+    if args.data_dir:
+        search = bench_search(args.data_dir.resolve(), args.rounds)
+        print(search_report(args, search))
+        return
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="commonplace-bench-") as work_name:

@@ -10,7 +10,13 @@ from search.serializers import SearchParamsSerializer, SearchResponseSerializer
 
 def search_request(params: dict) -> SearchRequest:
     filters = {name: params[name] for name in SearchParamsSerializer.FILTERS if params.get(name)}
-    return SearchRequest(q=params["q"], page=params["page"], sort=params["sort"], filters=filters)
+    return SearchRequest(
+        q=params["q"],
+        page=params["page"],
+        sort=params["sort"],
+        filters=filters,
+        facet_limit=params["facet_limit"],
+    )
 
 
 class SearchView(APIView):

@@ -15,8 +15,11 @@ import fcntl
 import os
 import threading
 import time
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 
 from django.utils.encoding import force_str
 from haystack.backends import BaseEngine
@@ -25,10 +28,11 @@ from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SkipDocument
 from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
+from whoosh import collectors
 from whoosh import query as wq
 from whoosh.fields import ID as WhooshID
 from whoosh.fields import NUMERIC, STORED, Schema
-from whoosh.sorting import ColumnCategorizer, Count, FieldFacet, MultiFacet
+from whoosh.sorting import ColumnCategorizer, FieldFacet, MultiFacet
 from whoosh.writing import CLEAR
 
 from search import syntax
@@ -38,6 +42,74 @@ from search.highlighting import Highlighter
 SUGGEST_BELOW_HITS = 5
 # Misspellings rarely touch the first letter; requiring it makes suggestions 20x faster.
 SUGGEST_PREFIX = 1
+
+
+def segment_values(reader, fieldname: str) -> list:
+    """Every document's value of a column field in one segment, kept on the segment
+    reader (which lives as long as its segment) and built once."""
+    cache = reader.__dict__.setdefault("_commonplace_values", {})
+    values = cache.get(fieldname)
+    if values is None:
+        values = cache[fieldname] = list(reader.column_reader(fieldname))
+    return values
+
+
+def count_values(searcher, docnums: list[int], fieldname: str) -> Counter:
+    """How many of the (sorted) documents hold each value of a column field.
+
+    Whoosh's facet collector categorises each match in Python and forces every match to
+    be scored; counting from cached arrays costs a fraction of that.
+    """
+    counts: Counter = Counter()
+    leaves = searcher.leaf_searchers()
+    for index, (leaf, offset) in enumerate(leaves):
+        stop = leaves[index + 1][1] if index + 1 < len(leaves) else None
+        low = bisect_left(docnums, offset)
+        high = len(docnums) if stop is None else bisect_left(docnums, stop)
+        if low == high:
+            continue
+        values = segment_values(leaf.reader(), fieldname)
+        local = [docnum - offset for docnum in docnums[low:high]]
+        picked = itemgetter(*local)(values)
+        counts.update(picked if len(local) > 1 else (picked,))
+    return counts
+
+
+class _Recorder(collectors.WrappingCollector):
+    """Passes every match on, and keeps its document number for counting facets."""
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.docnums = []
+
+    def collect(self, sub_docnum):
+        self.docnums.append(self.offset + sub_docnum)
+        return self.child.collect(sub_docnum)
+
+    def collect_matches(self):
+        for sub_docnum in self.child.matches():
+            self.collect(sub_docnum)
+
+
+def collect(searcher, query, limit: int, sortedby, mask) -> tuple:
+    """The top `limit` results, and the sorted numbers of every matching document.
+
+    One scored pass over every match. Whoosh's top-N shortcuts (block quality, and
+    replacing the matcher once the heap is full) skip matches, so the count and the facets
+    would need a second pass; on 40,000 paragraphs the single full pass is faster, most
+    of all for prefix queries, whose many terms make the shortcuts costly.
+    """
+    if sortedby is not None:
+        top = collectors.SortingCollector(sortedby, limit=limit)
+    else:
+        top = collectors.TopCollector(limit=limit, usequality=False)
+    top.replace = 0
+    recorder = _Recorder(top)
+    collector = (
+        collectors.FilterCollector(recorder, restrict=mask) if mask is not None else recorder
+    )
+    searcher.search_with_collector(query, collector)
+    return collector.results(), sorted(recorder.docnums)
 
 
 class _CachedColumnCategorizer(ColumnCategorizer):
@@ -96,7 +168,9 @@ class CommonplaceWhooshBackend(WhooshSearchBackend):
             elif field.field_type == "keyword":
                 names[name] = WhooshID(stored=True, sortable=True)
             elif field.field_type == "unstemmed":
-                names[name] = syntax.unstemmed_field(stored=False, spelling=True)
+                names[name] = syntax.unstemmed_field(stored=False)
+            elif field.field_type == "shingles":
+                names[name] = syntax.shingle_field(stored=False)
             elif field.field_type == "stored":
                 names[name] = STORED()
             elif field.field_type == "sortable_integer":
@@ -243,21 +317,15 @@ class CommonplaceWhooshBackend(WhooshSearchBackend):
         parsed = syntax.parse(force_str(query_string), self.parser)
         if parsed.is_empty:
             return {"results": [], "hits": 0, "facets": {"fields": {}}, "spelling_suggestion": None}
-        conditions = [
-            parsed.query,
-            *(wq.Term(field, value) for field, value in (filters or {}).items()),
-        ]
-        final = wq.And(conditions) if len(conditions) > 1 else parsed.query
+        executed = syntax.for_search(parsed.query)
+        conditions = [executed, *(wq.Term(f, value) for f, value in (filters or {}).items())]
+        final = wq.And(conditions) if len(conditions) > 1 else executed
         end = end_offset if end_offset is not None else start_offset + 20
-        results = searcher.search(
-            final,
-            limit=max(end, 1),
-            mask=self._other_models(models),
-            sortedby=MultiFacet([CachedFieldFacet(name) for name in sort_by]) if sort_by else None,
-            groupedby={name: CachedFieldFacet(name, maptype=Count) for name in facets or ()}
-            or None,
+        sortedby = MultiFacet([CachedFieldFacet(name) for name in sort_by]) if sort_by else None
+        results, docnums = collect(
+            searcher, final, max(end, 1), sortedby, self._other_models(models)
         )
-        hits = len(results)
+        hits = len(docnums)
         highlighter = Highlighter(parsed.query) if highlight else None
         page = [
             self._result(hit, None if sort_by else hit.score, highlighter, result_class)
@@ -267,7 +335,10 @@ class CommonplaceWhooshBackend(WhooshSearchBackend):
             "results": page,
             "hits": hits,
             "facets": {
-                "fields": {name: list(results.groups(name).items()) for name in facets or ()}
+                "fields": {
+                    name: list(count_values(searcher, docnums, name).items())
+                    for name in facets or ()
+                }
             },
             "spelling_suggestion": (
                 self.suggest(parsed, searcher, hits) if hits < SUGGEST_BELOW_HITS else None

@@ -8,6 +8,8 @@ from haystack import indexes
 
 # Stands in for a missing value, so every document falls in exactly one facet bucket.
 NONE = "__none__"
+# Stands for the values past a facet's limit, folded into one bucket.
+OTHER = "__other__"
 # Joins a facet value to its label in one keyword, so labels need no database query.
 LABEL_SEPARATOR = "\x1f"
 
@@ -26,6 +28,12 @@ class UnstemmedTextField(indexes.CharField):
     """The text, lower-cased but not stemmed: prefix, fuzzy and spelling work on it."""
 
     field_type = "unstemmed"
+
+
+class ShingleField(indexes.CharField):
+    """The text again, as pairs of neighbouring stems, to answer phrases quickly."""
+
+    field_type = "shingles"
 
 
 class StoredField(indexes.CharField):

@@ -16,9 +16,11 @@ from haystack import connections
 
 from archive.models import Paragraph, Section
 from search import syntax
-from search.fields import LABEL_SEPARATOR, NONE
+from search.fields import LABEL_SEPARATOR, NONE, OTHER
 
 PAGE_SIZE = 20
+# A facet lists this many values at most; the others are folded into one OTHER bucket.
+FACET_LIMIT = 50
 FACETS = ("article", "section", "author", "year", "tag")
 # Facets counted by the engine; "tag" is added once annotations exist. The article facet
 # counts a slug-and-title keyword, so its labels come with the counts.
@@ -45,6 +47,7 @@ class SearchRequest:
     page: int = 1
     sort: str = "relevance"
     filters: dict[str, str] = field(default_factory=dict)
+    facet_limit: int = FACET_LIMIT
 
     @property
     def is_blank(self) -> bool:
@@ -164,29 +167,38 @@ def _hit(result, request: SearchRequest) -> Hit:
 def _facets(counts: dict, request: SearchRequest, total: int) -> dict[str, list[FacetBucket]]:
     facets = {}
     for name in ENGINE_FACETS:
-        pairs = [
-            (str(value), count)
-            for value, count in counts.get(FACET_FIELDS.get(name, name), [])
-            if count
-        ]
-        if name in FACET_FIELDS:
-            labelled = [value.split(LABEL_SEPARATOR, 1) for value, _ in pairs]
-            labels = dict(labelled)
-            pairs = [(value, count) for (value, _), (_, count) in zip(labelled, pairs, strict=True)]
-        else:
+        pairs = [(str(value), n) for value, n in counts.get(FACET_FIELDS.get(name, name), []) if n]
+        labels = {}
+        if name in FACET_FIELDS:  # "slug<separator>title": the label travels with the value
+            split = [(value.split(LABEL_SEPARATOR, 1), n) for value, n in pairs]
+            labels = {value: label for (value, label), _ in split}
+            pairs = [(value, n) for (value, _), n in split]
+        pairs, other = _limit(pairs, request.facet_limit, request.filters.get(name))
+        if name not in FACET_FIELDS:
             labels = _labels(name, [value for value, _ in pairs], request)
         selected = request.filters.get(name)
-        buckets = [
-            FacetBucket(value, labels.get(value, value), count, value == selected)
-            for value, count in pairs
-        ]
+        buckets = [FacetBucket(v, labels.get(v, v), n, v == selected) for v, n in pairs]
         facets[name] = sorted(buckets, key=_bucket_order(name))
+        if other:
+            facets[name].append(FacetBucket(OTHER, f"{other[0]} more", other[1]))
     facets["tag"] = (
         [FacetBucket(NONE, NONE_LABELS["tag"], total, request.filters.get("tag") == NONE)]
         if total
         else []
     )
     return facets
+
+
+def _limit(pairs: list, limit: int, selected: str | None) -> tuple[list, tuple[int, int] | None]:
+    """The `limit` largest buckets (and the selected one); the rest are folded into one,
+    as (how many values, how many passages), so that the counts still add up."""
+    if not limit or len(pairs) <= limit:
+        return pairs, None
+    ranked = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+    kept = ranked[:limit]
+    kept += [pair for pair in ranked[limit:] if pair[0] == selected]
+    rest = [pair for pair in ranked[limit:] if pair[0] != selected]
+    return kept, (len(rest), sum(n for _, n in rest))
 
 
 def _labels(name: str, values: list[str], request: SearchRequest) -> dict[str, str]:

@@ -5,6 +5,7 @@ from search.fields import (
     LABEL_SEPARATOR,
     NONE,
     KeywordField,
+    ShingleField,
     SortableIntegerField,
     StoredField,
     UnstemmedTextField,
@@ -20,6 +21,7 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
     # "&lt;script&gt;") and costs a render per paragraph on the bulk path.
     text = indexes.CharField(document=True, model_attr="text")
     exact = UnstemmedTextField(model_attr="text")
+    shingles = ShingleField(model_attr="text")
     article = KeywordField(model_attr="article__slug")
     article_id = KeywordField(model_attr="article_id")
     article_title = StoredField(model_attr="article__title")

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from search.fields import NONE
-from search.query import SORTS
+from search.fields import NONE, OTHER
+from search.query import FACET_LIMIT, SORTS
 from search.syntax import MAX_QUERY_CHARS
 
 FILTER_HELP = f"An exact facet value; {NONE} selects passages without one."
@@ -26,6 +26,12 @@ class SearchParamsSerializer(serializers.Serializer):
         rf"^(\d{{4}}|{NONE})$", required=False, help_text=f"A year, or {NONE}."
     )
     tag = serializers.CharField(required=False, max_length=100, help_text=FILTER_HELP)
+    facet_limit = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        default=FACET_LIMIT,
+        help_text=f"Values per facet, largest first (0 for all); the rest are one {OTHER} bucket.",
+    )
 
     FILTERS = ("article", "section", "author", "year", "tag")
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from whoosh import query
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import (
+    LowercaseFilter,
+    RegexTokenizer,
+    ShingleFilter,
+    StemFilter,
+    StemmingAnalyzer,
+    StopFilter,
+)
 from whoosh.fields import TEXT, Schema
 from whoosh.qparser import (
     FieldsPlugin,
@@ -23,10 +30,16 @@ from whoosh.qparser import (
 
 TEXT_FIELD = "text"
 UNSTEMMED_FIELD = "exact"
+SHINGLE_FIELD = "shingles"
 MAX_QUERY_CHARS = 500
 
 STEMMING_ANALYZER = StemmingAnalyzer()
 UNSTEMMED_ANALYZER = RegexTokenizer() | LowercaseFilter()
+# Each pair of neighbouring stems, stop words left out as in the stemmed text, is one
+# term: a two-word phrase is then one lookup instead of a position check per document.
+SHINGLE_ANALYZER = (
+    RegexTokenizer() | LowercaseFilter() | StopFilter() | StemFilter() | ShingleFilter(2, sep=" ")
+)
 
 _UNSTEMMED_QUERIES = (query.FuzzyTerm, query.Prefix, query.Wildcard)
 # + and - only count at the start of a word: "left-of-centre" is one hyphenated word.
@@ -73,6 +86,29 @@ def text_field(**options) -> TEXT:
 
 def unstemmed_field(**options) -> TEXT:
     return TEXT(analyzer=UNSTEMMED_ANALYZER, multitoken_query="phrase", **options)
+
+
+def shingle_field(**options) -> TEXT:
+    return TEXT(analyzer=SHINGLE_ANALYZER, phrase=False, **options)
+
+
+def for_search(node: query.Query) -> query.Query:
+    """The query to run: each exact phrase answered from the shingles first.
+
+    Two words are one shingle; a longer phrase must hold all its shingles, so its
+    positions are checked only in the few documents that do.
+    """
+    if isinstance(node, query.Phrase):
+        if node.fieldname != TEXT_FIELD or node.slop > 1 or len(node.words) < 2:
+            return node
+        pairs = [
+            query.Term(SHINGLE_FIELD, f"{first} {second}", boost=node.boost)
+            for first, second in zip(node.words, node.words[1:], strict=False)
+        ]
+        return pairs[0] if len(pairs) == 1 else query.And([*pairs, node])
+    if node.is_leaf():
+        return node
+    return node.apply(for_search)
 
 
 # Enough of a schema to parse a query anywhere, without an index at hand.

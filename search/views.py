@@ -1,9 +1,11 @@
+from dataclasses import replace
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from archive.models import Article
 from search.api import search_request
-from search.query import FACETS, PageOutOfRange, SearchRequest, search
+from search.query import FACETS, PageOutOfRange, search
 from search.serializers import SearchParamsSerializer
 
 FACET_TITLES = {
@@ -34,9 +36,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     try:
         outcome = search(search_req)
     except PageOutOfRange as error:
-        search_req = SearchRequest(
-            search_req.q, error.last_page, search_req.sort, search_req.filters
-        )
+        search_req = replace(search_req, page=error.last_page)
         outcome = search(search_req)
         context["search"] = search_req
     context["outcome"] = outcome

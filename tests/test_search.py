@@ -44,6 +44,21 @@ def test_exact_phrase_finds_exactly_the_two_paragraphs_that_hold_it(client):
         assert isinstance(hit["score"], float)
 
 
+@pytest.mark.parametrize(
+    "phrase, pattern",
+    [
+        ('"New Labour"', r"\bnew labour\b"),
+        ('"the Labour Party"', r"\blabour party\b"),
+        ('"left-of-centre party"', r"left-of-centre part"),
+        ('"war in Iraq"', r"\bwar in iraq\b"),  # "in" is a stop word: it may be anything
+    ],
+)
+def test_phrases_of_several_words(client, phrase, pattern):
+    expected = paragraphs_matching(pattern)
+    assert expected
+    assert hit_ids(api(client, q=phrase)) == expected
+
+
 def test_response_shape(client):
     data = api(client, q="Corbyn")
     assert set(data) >= {"count", "page", "num_pages", "results", "facets", "suggestion"}
