@@ -291,7 +291,8 @@ def _update_article(article: Article, parsed: ParsedArticle, outcome: FileOutcom
         setattr(article, name, value)
     article.save()
     sections = _sync_sections(article, parsed, outcome.sections)
-    _sync_paragraphs(article, parsed, sections, outcome.paragraphs)
+    for report in _sync_paragraphs(article, parsed, sections, outcome.paragraphs):
+        outcome.warnings.append(f"{article.title}: {report}")
     Section.objects.filter(article=article).exclude(pk__in=[s.pk for s in sections]).delete()
     outcome.articles.updated += 1
     return True
@@ -330,15 +331,14 @@ def _sync_sections(article: Article, parsed: ParsedArticle, counts: Counts) -> l
 
 def _sync_paragraphs(
     article: Article, parsed: ParsedArticle, sections: list[Section], counts: Counts
-) -> None:
+) -> list[str]:
+    """Update, create and delete paragraphs; returns what other apps report of it."""
     old = list(article.paragraphs.order_by("position"))
+    old_texts = [(p.pk, p.text) for p in old]
     new = list(_paragraphs_with_sections(parsed, sections))
     pairs = pair_paragraphs([p.text for p in old], [p.text for _, p in new])
     kept_old = {old_index for old_index, _ in pairs.items()}
     removed = [p.pk for index, p in enumerate(old) if index not in kept_old]
-    if removed:
-        Paragraph.objects.filter(pk__in=removed).delete()
-        counts.deleted += len(removed)
     article.paragraphs.update(position=F("position") + _POSITION_SHIFT)
     by_new_index = {new_index: old[old_index] for old_index, new_index in pairs.items()}
     kept, created = [], []
@@ -365,6 +365,15 @@ def _sync_paragraphs(
     Paragraph.objects.bulk_update(kept, ["text", "kind", "section", "position"], batch_size=500)
     Paragraph.objects.bulk_create(created, batch_size=500)
     counts.created += len(created)
+    # Annotations move off removed paragraphs before these are deleted.
+    new_texts = [(p.pk, p.text) for p in sorted(kept + created, key=lambda p: p.position)]
+    responses = signals.paragraphs_rewritten.send(
+        sender=Article, article=article, old=old_texts, new=new_texts
+    )
+    if removed:
+        Paragraph.objects.filter(pk__in=removed).delete()
+        counts.deleted += len(removed)
+    return [str(report) for _, report in responses if str(report)]
 
 
 def pair_paragraphs(old: list[str], new: list[str]) -> dict[int, int]:

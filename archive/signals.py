@@ -6,3 +6,7 @@ from django.dispatch import Signal
 ingest_started = Signal()
 ingest_finished = Signal()
 articles_ingested = Signal()
+# Sent inside the transaction when ingest has rewritten an article's paragraphs, before
+# it deletes the ones that are gone: article, old=[(id, text)], new=[(id, text)] in
+# reading order. A receiver may return a report, whose str() ingest prints.
+paragraphs_rewritten = Signal()

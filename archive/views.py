@@ -3,6 +3,8 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from annotations.models import Annotation
+from annotations.reader import reader_context
 from archive.models import Article, Paragraph, Section
 from search.highlighting import Highlighter
 from search.syntax import MAX_QUERY_CHARS, parse
@@ -38,7 +40,14 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     matches = 0
     if query:
         matches = _mark_matches(article, Highlighter(parse(query).query))
-    context = {"article": article, "query": query, "matches": matches}
+    reader = reader_context(request, article)
+    context = {
+        "article": article,
+        "query": query,
+        "matches": matches,
+        "reader_context": reader,
+        "fixing": Annotation.objects.filter(pk=reader["fix"]).first() if reader["fix"] else None,
+    }
     return render(request, "archive/article_detail.html", context)
 
 

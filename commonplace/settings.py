@@ -35,8 +35,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
+    "taggit",
     "archive",
+    "annotations",
     # Before haystack, so that search's rebuild_index and update_index replace haystack's.
     "search",
     "haystack",
@@ -65,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "commonplace.context_processors.site",
             ],
         },
     },
@@ -114,7 +118,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Session (with CSRF) for the browser, "Authorization: Token <key>" for scripts.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "commonplace.api.CountedPagination",
 }
@@ -126,6 +134,19 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "archive:home"
+LOGOUT_REDIRECT_URL = "archive:home"
+
+# Tags differ by more than case: "Labour" and "labour" are one tag.
+TAGGIT_CASE_INSENSITIVE = True
+COMMONPLACE_SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", default=True)
+# Shared annotations are for signed-in users; this opens them to anonymous readers too.
+COMMONPLACE_ANONYMOUS_READS_SHARED = env_bool("ANONYMOUS_READS_SHARED", default=False)
+# A re-anchored passage whose text changed must still match this well (0-100), or it
+# is orphaned for its owner to fix.
+COMMONPLACE_MIN_FUZZY_SCORE = env_int("REANCHOR_MIN_SCORE", 90)
 
 SEARCH_INDEX_DIR = DATA_DIR / "whoosh"
 HAYSTACK_CONNECTIONS = {

@@ -1,19 +1,32 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView
 
+from annotations import urls as annotation_urls
 from archive import urls as archive_urls
+from commonplace import accounts
 from search import urls as search_urls
 
 api_urlpatterns = [
     *archive_urls.api_urlpatterns,
     *search_urls.api_urlpatterns,
+    *annotation_urls.api_urlpatterns,
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+]
+
+account_urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", accounts.signup, name="signup"),
+    path("token/", accounts.api_token, name="token"),
 ]
 
 urlpatterns = [
     path("", include(archive_urls)),
     path("", include(search_urls)),
+    path("", include(annotation_urls)),
+    path("accounts/", include((account_urlpatterns, "accounts"))),
     path("api/", include((api_urlpatterns, "api"))),
     path("admin/", admin.site.urls),
 ]

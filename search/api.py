@@ -1,15 +1,21 @@
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.models import Tag
+from search.fields import NONE
 from search.query import PageOutOfRange, SearchRequest, search
 from search.serializers import SearchParamsSerializer, SearchResponseSerializer
+from search.tagging import Viewer
 
 
 def search_request(params: dict) -> SearchRequest:
     filters = {name: params[name] for name in SearchParamsSerializer.FILTERS if params.get(name)}
+    if filters.get("tag") and filters["tag"] != NONE:
+        filters["tag"] = tag_slug(filters["tag"])
     return SearchRequest(
         q=params["q"],
         page=params["page"],
@@ -17,6 +23,12 @@ def search_request(params: dict) -> SearchRequest:
         filters=filters,
         facet_limit=params["facet_limit"],
     )
+
+
+def tag_slug(value: str) -> str:
+    """A tag given by slug or by name (any case), as its slug."""
+    tag = Tag.objects.filter(Q(slug=value) | Q(name__iexact=value)).order_by("pk").first()
+    return tag.slug if tag else value
 
 
 class SearchView(APIView):
@@ -27,7 +39,7 @@ class SearchView(APIView):
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         try:
-            outcome = search(search_request(params.validated_data))
+            outcome = search(search_request(params.validated_data), Viewer.of(request.user))
         except PageOutOfRange as error:
             raise NotFound(str(error)) from None
         return Response(SearchResponseSerializer(outcome, context={"request": request}).data)

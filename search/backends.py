@@ -31,13 +31,16 @@ from haystack.utils import get_identifier, get_model_ct
 from whoosh import collectors
 from whoosh import query as wq
 from whoosh.fields import ID as WhooshID
-from whoosh.fields import NUMERIC, STORED, Schema
+from whoosh.fields import KEYWORD, NUMERIC, STORED, Schema
 from whoosh.sorting import ColumnCategorizer, FieldFacet, MultiFacet
 from whoosh.writing import CLEAR
 
 from search import syntax
+from search.fields import NONE
 from search.highlighting import Highlighter
+from search.tagging import Viewer
 
+TAGS_FIELD = "tags"
 # Below this many hits a "did you mean" is worth its cost.
 SUGGEST_BELOW_HITS = 5
 # Misspellings rarely touch the first letter; requiring it makes suggestions 20x faster.
@@ -73,6 +76,42 @@ def count_values(searcher, docnums: list[int], fieldname: str) -> Counter:
         picked = itemgetter(*local)(values)
         counts.update(picked if len(local) > 1 else (picked,))
     return counts
+
+
+def count_tags(searcher, docnums: list[int], viewer: Viewer) -> Counter:
+    """Each tag the viewer may see, counted once per document; NONE for documents
+    without one."""
+    counts: Counter = Counter()
+    leaves = searcher.leaf_searchers()
+    for index, (leaf, offset) in enumerate(leaves):
+        stop = leaves[index + 1][1] if index + 1 < len(leaves) else None
+        low = bisect_left(docnums, offset)
+        high = len(docnums) if stop is None else bisect_left(docnums, stop)
+        values = segment_values(leaf.reader(), TAGS_FIELD) if low < high else ()
+        for docnum in docnums[low:high]:
+            slugs = viewer.visible_slugs(values[docnum - offset])
+            if slugs:
+                counts.update(slugs)
+            else:
+                counts[NONE] += 1
+    return counts
+
+
+def _tag_condition(tag: str, viewer: Viewer) -> wq.Query:
+    if tag == NONE:
+        visible = [wq.Prefix(TAGS_FIELD, prefix) for prefix in viewer.prefixes]
+        return wq.Not(wq.Or(visible)) if visible else wq.Every()
+    tokens = viewer.tokens_for(tag)
+    return wq.Or([wq.Term(TAGS_FIELD, token) for token in tokens]) if tokens else wq.NullQuery
+
+
+def _visibility_condition(viewer: Viewer) -> wq.Query:
+    allowed = []
+    if viewer.sees_shared:
+        allowed.append(wq.Term("visibility", "shared"))
+    if viewer.user_id is not None:
+        allowed.append(wq.Term("owner", str(viewer.user_id)))
+    return wq.Or(allowed) if allowed else wq.NullQuery
 
 
 class _Recorder(collectors.WrappingCollector):
@@ -171,6 +210,10 @@ class CommonplaceWhooshBackend(WhooshSearchBackend):
                 names[name] = syntax.unstemmed_field(stored=False)
             elif field.field_type == "shingles":
                 names[name] = syntax.shingle_field(stored=False)
+            elif field.field_type == "tag_tokens":
+                names[name] = KEYWORD(
+                    lowercase=False, commas=False, scorable=False, stored=False, sortable=True
+                )
             elif field.field_type == "stored":
                 names[name] = STORED()
             elif field.field_type == "sortable_integer":
@@ -236,11 +279,14 @@ class CommonplaceWhooshBackend(WhooshSearchBackend):
     def write(
         self,
         *,
-        delete_terms: Iterable[tuple[str, str]] = (),
+        delete_terms: Iterable[tuple[tuple[str, str], ...]] = (),
         documents: Iterable[dict] = (),
         replace_all: bool = False,
     ) -> int:
         """Delete, then add, in one writer and one commit; returns documents added.
+
+        Each of delete_terms is a tuple of (field, value) pairs: the documents holding all
+        of them are deleted.
 
         replace_all drops every existing document at commit, so readers see the old
         index until the new one is complete.
@@ -263,10 +309,10 @@ class CommonplaceWhooshBackend(WhooshSearchBackend):
         return added
 
     @staticmethod
-    def _delete(writer, terms: Iterable[tuple[str, str]]) -> None:
+    def _delete(writer, terms: Iterable[tuple[tuple[str, str], ...]]) -> None:
         with writer.searcher() as searcher:
-            for field, value in terms:
-                for docnum in searcher.document_numbers(**{field: value}):
+            for pairs in terms:
+                for docnum in searcher.document_numbers(**dict(pairs)):
                     writer.delete_document(docnum)
 
     def prepare(self, index, objects: Iterable) -> Iterator[dict]:
@@ -284,18 +330,18 @@ class CommonplaceWhooshBackend(WhooshSearchBackend):
     def update(self, index, iterable, commit=True):
         objects = list(iterable)
         self.write(
-            delete_terms=[(ID, get_identifier(obj)) for obj in objects],
+            delete_terms=[((ID, get_identifier(obj)),) for obj in objects],
             documents=self.prepare(index, objects),
         )
 
     def remove(self, obj_or_string, commit=True):
-        self.write(delete_terms=[(ID, get_identifier(obj_or_string))])
+        self.write(delete_terms=[((ID, get_identifier(obj_or_string)),)])
 
     def clear(self, models=None, commit=True):
         if models is None:
             self.write(replace_all=True)
         else:
-            self.write(delete_terms=[(DJANGO_CT, get_model_ct(model)) for model in models])
+            self.write(delete_terms=[((DJANGO_CT, get_model_ct(model)),) for model in models])
 
     # Searching ---------------------------------------------------------------------------
 
@@ -310,15 +356,29 @@ class CommonplaceWhooshBackend(WhooshSearchBackend):
         models=None,
         result_class=None,
         filters=None,
+        viewer: Viewer | None = None,
+        only_visible: bool = False,
         **kwargs,
     ):
-        """Search with the reader's query language; filters are {field: exact value}."""
+        """Search with the reader's query language.
+
+        filters are {field: exact value}; a "tags" filter (a tag slug, or NONE for "no
+        tag") and the "tags" facet count only what the viewer may see. only_visible keeps
+        the documents that carry a visibility the viewer may see (annotations).
+        """
         searcher = self.searcher()
         parsed = syntax.parse(force_str(query_string), self.parser)
         if parsed.is_empty:
             return {"results": [], "hits": 0, "facets": {"fields": {}}, "spelling_suggestion": None}
+        viewer = viewer or Viewer(user_id=None, sees_shared=False)
         executed = syntax.for_search(parsed.query)
-        conditions = [executed, *(wq.Term(f, value) for f, value in (filters or {}).items())]
+        filters = dict(filters or {})
+        tag = filters.pop(TAGS_FIELD, None)
+        conditions = [executed, *(wq.Term(f, value) for f, value in filters.items())]
+        if tag is not None:
+            conditions.append(_tag_condition(tag, viewer))
+        if only_visible:
+            conditions.append(_visibility_condition(viewer))
         final = wq.And(conditions) if len(conditions) > 1 else executed
         end = end_offset if end_offset is not None else start_offset + 20
         sortedby = MultiFacet([CachedFieldFacet(name) for name in sort_by]) if sort_by else None
@@ -336,7 +396,7 @@ class CommonplaceWhooshBackend(WhooshSearchBackend):
             "hits": hits,
             "facets": {
                 "fields": {
-                    name: list(count_values(searcher, docnums, name).items())
+                    name: list(self._count(searcher, docnums, name, viewer).items())
                     for name in facets or ()
                 }
             },
@@ -344,6 +404,12 @@ class CommonplaceWhooshBackend(WhooshSearchBackend):
                 self.suggest(parsed, searcher, hits) if hits < SUGGEST_BELOW_HITS else None
             ),
         }
+
+    @staticmethod
+    def _count(searcher, docnums: list[int], name: str, viewer: Viewer) -> Counter:
+        if name == TAGS_FIELD:
+            return count_tags(searcher, docnums, viewer)
+        return count_values(searcher, docnums, name)
 
     def _other_models(self, models) -> wq.Query | None:
         """Documents of the other indexed models, to mask out.

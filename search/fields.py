@@ -36,6 +36,12 @@ class ShingleField(indexes.CharField):
     field_type = "shingles"
 
 
+class TagTokensField(indexes.CharField):
+    """Tag tokens that say who may see them (see search.tagging), space-separated."""
+
+    field_type = "tag_tokens"
+
+
 class StoredField(indexes.CharField):
     """Kept to show in results; never searched."""
 

@@ -4,27 +4,35 @@ Changes are recorded as PendingIndexUpdate rows inside the transaction that make
 After commit, flush() takes the index write lock, applies every pending row with one
 writer and one commit, and deletes the rows it applied. Whoever holds the lock applies
 everyone's pending rows, so concurrent processes group their commits; a process that dies
-before flushing leaves its rows for the next flush.
+before flushing leaves its rows for the next flush. Documents are built from the database
+at flush time, so a late flush never writes stale data.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 
 from django.db import transaction
 from haystack import connections
+from haystack.constants import DJANGO_CT, ID
+from haystack.utils import get_model_ct
 
-from archive.models import Paragraph
+from annotations.models import Annotation, TaggedAnnotation
+from archive.models import Article, Paragraph
+from search import tagging
 from search.models import PendingIndexUpdate
 
 logger = logging.getLogger(__name__)
 
+Kind = PendingIndexUpdate.Kind
 # Pending rows applied per commit; a bigger backlog takes several commits.
 FLUSH_BATCH = 2_000
 QUERY_CHUNK = 2_000
+# Articles read at once when indexing whole articles: about 2,000 paragraphs.
+ARTICLE_CHUNK = 50
 
 _state = threading.local()
 
@@ -33,21 +41,25 @@ def backend():
     return connections["default"].get_backend()
 
 
-def paragraph_index():
-    return connections["default"].get_unified_index().get_index(Paragraph)
+def index_for(model):
+    return connections["default"].get_unified_index().get_index(model)
 
 
-def enqueue_articles(article_ids: Iterable[int]) -> None:
-    """Record that these articles' paragraphs must be re-indexed, then flush on commit."""
-    rows = [
-        PendingIndexUpdate(kind=PendingIndexUpdate.Kind.ARTICLE, object_id=pk)
-        for pk in set(article_ids)
-    ]
+# Recording changes ------------------------------------------------------------------------
+
+
+def enqueue(kind: str, ids: Iterable[int]) -> None:
+    """Record that these objects must be re-indexed, then flush once the change commits."""
+    rows = [PendingIndexUpdate(kind=kind, object_id=pk) for pk in set(ids) if pk is not None]
     if not rows:
         return
     PendingIndexUpdate.objects.bulk_create(rows)
     if not getattr(_state, "deferred", 0):
         transaction.on_commit(flush_safely)
+
+
+def enqueue_articles(article_ids: Iterable[int]) -> None:
+    enqueue(Kind.ARTICLE, article_ids)
 
 
 def begin_deferral() -> None:
@@ -59,20 +71,14 @@ def end_deferral() -> None:
     """Stop deferring and apply everything queued meanwhile."""
     _state.deferred = max(getattr(_state, "deferred", 0) - 1, 0)
     if not _state.deferred:
-        flush()
-
-
-@contextmanager
-def deferred() -> Iterator[None]:
-    begin_deferral()
-    try:
-        yield
-    finally:
-        end_deferral()
+        flush_safely()
 
 
 def pending_count() -> int:
     return PendingIndexUpdate.objects.count()
+
+
+# Applying them --------------------------------------------------------------------------
 
 
 def flush() -> int:
@@ -86,8 +92,10 @@ def flush() -> int:
             )
             if not rows:
                 return applied
-            article_ids = sorted({object_id for _, kind, object_id in rows if kind == "article"})
-            _write_articles(search, article_ids)
+            by_kind: dict[str, set[int]] = defaultdict(set)
+            for _, kind, object_id in rows:
+                by_kind[kind].add(object_id)
+            _apply(search, by_kind)
             pks = [pk for pk, _, _ in rows]
             for start in range(0, len(pks), QUERY_CHUNK):
                 PendingIndexUpdate.objects.filter(pk__in=pks[start : start + QUERY_CHUNK]).delete()
@@ -95,7 +103,7 @@ def flush() -> int:
 
 
 def flush_safely() -> None:
-    """flush() after a web request's commit: a failure must not fail the request.
+    """flush() after a commit: a failure must not fail the request that made the change.
 
     The rows stay pending, so the next flush (or update_index) applies them.
     """
@@ -105,32 +113,98 @@ def flush_safely() -> None:
         logger.exception("Search index update deferred: it will be retried on the next write")
 
 
-def _write_articles(search, article_ids: list[int]) -> None:
-    search.write(
-        delete_terms=[("article_id", str(pk)) for pk in article_ids],
-        documents=search.prepare(paragraph_index(), _paragraphs(article_ids)),
+def _apply(search, by_kind: dict[str, set[int]]) -> None:
+    article_ids = sorted(by_kind.get(Kind.ARTICLE, ()))
+    # Paragraphs of re-indexed articles are written with their article.
+    paragraph_ids = sorted(by_kind.get(Kind.PARAGRAPH, set()))
+    annotation_ids = sorted(by_kind.get(Kind.ANNOTATION, ()))
+    paragraph_ct = get_model_ct(Paragraph)
+    deletes = [((DJANGO_CT, paragraph_ct), ("article_id", str(pk))) for pk in article_ids]
+    deletes += [((ID, f"{paragraph_ct}.{pk}"),) for pk in paragraph_ids]
+    deletes += [((ID, f"{get_model_ct(Annotation)}.{pk}"),) for pk in annotation_ids]
+    paragraphs = _chain(
+        _paragraphs("article_id__in", article_ids, ARTICLE_CHUNK),
+        _paragraphs("pk__in", paragraph_ids, QUERY_CHUNK, exclude_articles=article_ids),
     )
+    documents = _chain(
+        search.prepare(index_for(Paragraph), paragraphs),
+        search.prepare(index_for(Annotation), _annotations(annotation_ids)),
+    )
+    search.write(delete_terms=deletes, documents=documents)
 
 
-def _paragraphs(article_ids: list[int]) -> Iterator[Paragraph]:
-    queryset = paragraph_index().index_queryset()
-    for start in range(0, len(article_ids), QUERY_CHUNK):
-        chunk = article_ids[start : start + QUERY_CHUNK]
-        yield from queryset.filter(article_id__in=chunk).iterator(chunk_size=QUERY_CHUNK)
+def _chain(*iterables: Iterable) -> Iterator:
+    for iterable in iterables:
+        yield from iterable
+
+
+def _paragraphs(
+    lookup: str, ids: list[int], chunk_size: int, exclude_articles: list[int] = ()
+) -> Iterator[Paragraph]:
+    """Paragraphs, in chunks, each carrying the tag tokens of the annotations on it."""
+    queryset = index_for(Paragraph).index_queryset().exclude(article_id__in=exclude_articles)
+    for start in range(0, len(ids), chunk_size):
+        chunk = list(queryset.filter(**{lookup: ids[start : start + chunk_size]}))
+        tokens = paragraph_tag_tokens({p.article_id for p in chunk})
+        for paragraph in chunk:
+            paragraph.tag_tokens = tokens.get(paragraph.pk, set())
+            yield paragraph
+
+
+def _annotations(ids: list[int]) -> Iterator[Annotation]:
+    queryset = index_for(Annotation).index_queryset()
+    for start in range(0, len(ids), QUERY_CHUNK):
+        yield from queryset.filter(pk__in=ids[start : start + QUERY_CHUNK])
+
+
+def paragraph_tag_tokens(article_ids: Iterable[int]) -> dict[int, set[str]]:
+    """For each paragraph of these articles, the tag tokens of the annotations covering it."""
+    article_ids = list(article_ids)
+    if not article_ids:
+        return {}
+    tagged = (
+        TaggedAnnotation.objects.filter(content_object__article_id__in=article_ids)
+        .exclude(content_object__anchor=Annotation.Anchor.ORPHANED)
+        .values_list(
+            "content_object__article_id",
+            "content_object__start_paragraph__position",
+            "content_object__end_paragraph__position",
+            "content_object__visibility",
+            "content_object__owner_id",
+            "tag__slug",
+        )
+    )
+    spans = defaultdict(list)
+    for article_id, first, last, visibility, owner_id, slug in tagged:
+        if first is not None and last is not None:
+            spans[article_id].append((first, last, tagging.token(visibility, owner_id, slug)))
+    if not spans:
+        return {}
+    tokens: dict[int, set[str]] = defaultdict(set)
+    positions = Paragraph.objects.filter(article_id__in=list(spans)).values_list(
+        "pk", "article_id", "position"
+    )
+    for pk, article_id, position in positions:
+        for first, last, tag in spans[article_id]:
+            if first <= position <= last:
+                tokens[pk].add(tag)
+    return tokens
 
 
 def rebuild() -> int:
-    """Index every paragraph from the database, replacing the index at one commit."""
+    """Index everything from the database, replacing the index at one commit."""
     search = backend()
-    index = paragraph_index()
     with search.write_lock():
         pending = list(PendingIndexUpdate.objects.values_list("pk", flat=True))
-        added = search.write(
-            documents=search.prepare(
-                index, index.index_queryset().iterator(chunk_size=QUERY_CHUNK)
+        article_ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+        annotation_ids = list(Annotation.objects.values_list("pk", flat=True))
+        documents = _chain(
+            search.prepare(
+                index_for(Paragraph), _paragraphs("article_id__in", article_ids, ARTICLE_CHUNK)
             ),
-            replace_all=True,
+            search.prepare(index_for(Annotation), _annotations(annotation_ids)),
         )
+        added = search.write(documents=documents, replace_all=True)
         for start in range(0, len(pending), QUERY_CHUNK):
             PendingIndexUpdate.objects.filter(pk__in=pending[start : start + QUERY_CHUNK]).delete()
     return added

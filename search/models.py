@@ -8,6 +8,8 @@ class PendingIndexUpdate(models.Model):
 
     class Kind(models.TextChoices):
         ARTICLE = "article", "All paragraphs of an article"
+        PARAGRAPH = "paragraph", "A paragraph"
+        ANNOTATION = "annotation", "An annotation"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     object_id = models.BigIntegerField()

@@ -14,18 +14,21 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from haystack import connections
 
+from annotations.models import Annotation, Tag
 from archive.models import Paragraph, Section
 from search import syntax
 from search.fields import LABEL_SEPARATOR, NONE, OTHER
+from search.tagging import Viewer
 
 PAGE_SIZE = 20
 # A facet lists this many values at most; the others are folded into one OTHER bucket.
 FACET_LIMIT = 50
 FACETS = ("article", "section", "author", "year", "tag")
-# Facets counted by the engine; "tag" is added once annotations exist. The article facet
-# counts a slug-and-title keyword, so its labels come with the counts.
-ENGINE_FACETS = ("article", "section", "author", "year")
-FACET_FIELDS = {"article": "article_facet"}
+# The article facet counts a slug-and-title keyword, so its labels come with the counts;
+# the tag facet counts tag tokens the viewer may see (see search.tagging).
+FACET_FIELDS = {"article": "article_facet", "tag": "tags"}
+FILTER_FIELDS = {"tag": "tags"}
+NOTES_SHOWN = 5
 SORTS = {"relevance": (), "document": ("document_order", "position")}
 NONE_LABELS = {
     "section": "No numbered section",
@@ -83,6 +86,12 @@ class FacetBucket:
     selected: bool = False
 
 
+@dataclass(frozen=True)
+class NoteHit:
+    annotation: Annotation
+    snippet: SafeString
+
+
 @dataclass
 class SearchOutcome:
     request: SearchRequest
@@ -93,13 +102,16 @@ class SearchOutcome:
     facets: dict[str, list[FacetBucket]] = field(default_factory=dict)
     suggestion: str | None = None
     messages: list[str] = field(default_factory=list)
+    notes: list[NoteHit] = field(default_factory=list)
+    notes_count: int = 0
 
     @property
     def first_number(self) -> int:
         return (self.page - 1) * PAGE_SIZE + 1
 
 
-def search(request: SearchRequest) -> SearchOutcome:
+def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
+    """Paragraphs matching the request, with what the viewer may see of tags and notes."""
     outcome = SearchOutcome(request=request, page=request.page)
     text = request.q.strip() or "*"
     parsed = syntax.parse(text)
@@ -109,15 +121,11 @@ def search(request: SearchRequest) -> SearchOutcome:
         outcome.facets = {name: [] for name in FACETS}
         return outcome
 
-    engine_filters = {k: v for k, v in request.filters.items() if k in ENGINE_FACETS}
-    if request.filters.get("tag", NONE) != NONE:
-        # No passage carries a tag until annotations exist.
-        outcome.facets = {name: [] for name in FACETS}
-        return outcome
+    filters = {FILTER_FIELDS.get(k, k): v for k, v in request.filters.items()}
     query = connections["default"].get_query()
-    query.raw_search(parsed.text, filters=engine_filters)
+    query.raw_search(parsed.text, filters=filters, viewer=viewer)
     query.add_model(Paragraph)
-    for name in ENGINE_FACETS:
+    for name in FACETS:
         query.add_field_facet(FACET_FIELDS.get(name, name))
     # Browsing without words has no relevance to rank by: keep the reading order.
     sort = request.sort if request.q.strip() else "document"
@@ -135,7 +143,25 @@ def search(request: SearchRequest) -> SearchOutcome:
     outcome.hits = [_hit(result, request) for result in results]
     outcome.facets = _facets(query.get_facet_counts().get("fields", {}), request, outcome.count)
     outcome.suggestion = query.get_spelling_suggestion() if request.q.strip() else None
+    if request.q.strip() and request.page == 1:
+        outcome.notes, outcome.notes_count = search_notes(parsed.text, viewer, NOTES_SHOWN)
     return outcome
+
+
+def search_notes(text: str, viewer: Viewer, limit: int) -> tuple[list[NoteHit], int]:
+    """Annotations whose note, quote or tags match, among those the viewer may see."""
+    query = connections["default"].get_query()
+    query.raw_search(text, viewer=viewer, only_visible=True)
+    query.add_model(Annotation)
+    query.add_highlight()
+    query.set_limits(0, limit)
+    results = query.get_results()
+    snippets = {int(result.pk): result.highlighted["text"][0] for result in results}
+    # The database has the last word on what a viewer may see.
+    visible = Annotation.objects.filter(pk__in=snippets).select_related("owner", "article")
+    visible = {a.pk: a for a in visible if a.is_visible_to(viewer.user)}
+    notes = [NoteHit(visible[pk], snippet) for pk, snippet in snippets.items() if pk in visible]
+    return notes, query.get_count()
 
 
 def _nothing_to_search(q: str) -> str:
@@ -166,26 +192,21 @@ def _hit(result, request: SearchRequest) -> Hit:
 
 def _facets(counts: dict, request: SearchRequest, total: int) -> dict[str, list[FacetBucket]]:
     facets = {}
-    for name in ENGINE_FACETS:
+    for name in FACETS:
         pairs = [(str(value), n) for value, n in counts.get(FACET_FIELDS.get(name, name), []) if n]
         labels = {}
-        if name in FACET_FIELDS:  # "slug<separator>title": the label travels with the value
+        if name == "article":  # "slug<separator>title": the label travels with the value
             split = [(value.split(LABEL_SEPARATOR, 1), n) for value, n in pairs]
             labels = {value: label for (value, label), _ in split}
             pairs = [(value, n) for (value, _), n in split]
         pairs, other = _limit(pairs, request.facet_limit, request.filters.get(name))
-        if name not in FACET_FIELDS:
+        if name != "article":
             labels = _labels(name, [value for value, _ in pairs], request)
         selected = request.filters.get(name)
         buckets = [FacetBucket(v, labels.get(v, v), n, v == selected) for v, n in pairs]
         facets[name] = sorted(buckets, key=_bucket_order(name))
         if other:
             facets[name].append(FacetBucket(OTHER, f"{other[0]} more", other[1]))
-    facets["tag"] = (
-        [FacetBucket(NONE, NONE_LABELS["tag"], total, request.filters.get("tag") == NONE)]
-        if total
-        else []
-    )
     return facets
 
 
@@ -205,6 +226,8 @@ def _labels(name: str, values: list[str], request: SearchRequest) -> dict[str, s
     labels = {value: NONE_LABELS[name] for value in values if value == NONE and name in NONE_LABELS}
     if name == "section":
         labels.update(_section_labels(values, request.filters.get("article")))
+    elif name == "tag":
+        labels.update(Tag.objects.filter(slug__in=values).values_list("slug", "name"))
     return labels
 
 

@@ -1,12 +1,14 @@
-"""Keep the search index in step with the archive, through search.indexing only."""
+"""Keep the search index in step with the database, through search.indexing only."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.dispatch import receiver
 
+from annotations.models import Annotation, Tag, TaggedAnnotation
 from archive import signals as archive_signals
 from archive.models import Article, Paragraph, Section
 from search import indexing
 
+Kind = indexing.Kind
 # While an ingest runs, flush once this many articles are waiting, not after every file.
 INGEST_FLUSH_ARTICLES = 500
 
@@ -39,3 +41,69 @@ def ingest_finished(sender, **kwargs) -> None:
 def articles_ingested(sender, ids, **kwargs) -> None:
     if indexing.pending_count() >= INGEST_FLUSH_ARTICLES:
         indexing.flush()
+
+
+# An annotation's tags are part of the paragraphs it covers, so a change re-indexes the
+# paragraphs it covered before and after, as well as the annotation itself.
+
+
+@receiver(post_init, sender=Annotation)
+def remember_span(sender, instance: Annotation, **kwargs) -> None:
+    instance._indexed_span = (instance.start_paragraph_id, instance.end_paragraph_id)
+
+
+def annotation_changed(annotation: Annotation) -> None:
+    spans = {getattr(annotation, "_indexed_span", (None, None))}
+    spans.add((annotation.start_paragraph_id, annotation.end_paragraph_id))
+    paragraphs = set()
+    for start, end in spans:
+        paragraphs.update(spanned_paragraphs(start, end))
+    indexing.enqueue(Kind.PARAGRAPH, paragraphs)
+    indexing.enqueue(Kind.ANNOTATION, [annotation.pk])
+    annotation._indexed_span = (annotation.start_paragraph_id, annotation.end_paragraph_id)
+
+
+def spanned_paragraphs(start_id: int | None, end_id: int | None) -> list[int]:
+    if start_id is None or end_id is None:
+        return []
+    ends = dict(Paragraph.objects.filter(pk__in=[start_id, end_id]).values_list("pk", "position"))
+    if len(ends) < len({start_id, end_id}):
+        return list(ends)
+    article_id = Paragraph.objects.filter(pk=start_id).values_list("article_id", flat=True)
+    return list(
+        Paragraph.objects.filter(
+            article_id__in=article_id, position__range=(ends[start_id], ends[end_id])
+        ).values_list("pk", flat=True)
+    )
+
+
+@receiver(post_save, sender=Annotation)
+@receiver(post_delete, sender=Annotation)
+def annotation_saved(sender, instance: Annotation, **kwargs) -> None:
+    annotation_changed(instance)
+
+
+@receiver(m2m_changed, sender=TaggedAnnotation)
+def annotation_tags_changed(sender, instance, action: str, pk_set=None, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Annotation):
+        annotation_changed(instance)
+    else:  # a tag's annotations changed, from the tag's side
+        for annotation in Annotation.objects.filter(pk__in=pk_set or ()):
+            annotation_changed(annotation)
+
+
+@receiver(post_delete, sender=TaggedAnnotation)
+def tagging_deleted(sender, instance: TaggedAnnotation, **kwargs) -> None:
+    # A tag deleted in the admin takes its taggings with it, without an m2m signal.
+    annotation = Annotation.objects.filter(pk=instance.content_object_id).first()
+    if annotation is not None:
+        annotation_changed(annotation)
+
+
+@receiver(post_save, sender=Tag)
+def tag_renamed(sender, instance: Tag, created: bool, **kwargs) -> None:
+    if not created:
+        for annotation in Annotation.objects.filter(tags=instance):
+            annotation_changed(annotation)

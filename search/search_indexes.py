@@ -1,6 +1,8 @@
 from haystack import indexes
 
-from archive.models import Paragraph
+from annotations.models import Annotation
+from archive.models import Article, Paragraph
+from search import tagging
 from search.fields import (
     LABEL_SEPARATOR,
     NONE,
@@ -8,11 +10,17 @@ from search.fields import (
     ShingleField,
     SortableIntegerField,
     StoredField,
+    TagTokensField,
     UnstemmedTextField,
 )
 
 # Sorts after every real date, so undated articles come last in document order.
 UNDATED = "9999-12-31"
+
+
+def document_order(article: Article) -> str:
+    date = article.issue_date.isoformat() if article.issue_date else UNDATED
+    return f"{date}|{article.source}|{article.order:06d}|{article.pk:012d}"
 
 
 class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
@@ -34,6 +42,7 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
     kind = KeywordField(model_attr="kind")
     position = SortableIntegerField(model_attr="position")
     document_order = KeywordField()
+    tags = TagTokensField()
 
     def get_model(self):
         return Paragraph
@@ -59,6 +68,60 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
         return str(date.year) if date else NONE
 
     def prepare_document_order(self, paragraph: Paragraph) -> str:
-        article = paragraph.article
-        date = article.issue_date.isoformat() if article.issue_date else UNDATED
-        return f"{date}|{article.source}|{article.order:06d}|{article.pk:012d}"
+        return document_order(paragraph.article)
+
+    def prepare_tags(self, paragraph: Paragraph) -> str:
+        # search.indexing attaches the tokens in bulk; one paragraph alone asks the database.
+        tokens = getattr(paragraph, "tag_tokens", None)
+        if tokens is None:
+            from search.indexing import paragraph_tag_tokens
+
+            tokens = paragraph_tag_tokens([paragraph.article_id]).get(paragraph.pk, set())
+        return " ".join(sorted(tokens))
+
+
+class AnnotationIndex(indexes.SearchIndex, indexes.Indexable):
+    """Notes, quotes and tags, so that what readers wrote is searchable too."""
+
+    text = indexes.CharField(document=True)
+    exact = UnstemmedTextField()
+    shingles = ShingleField()
+    article = KeywordField(model_attr="article__slug")
+    article_id = KeywordField(model_attr="article_id")
+    article_title = StoredField(model_attr="article__title")
+    owner = KeywordField(model_attr="owner_id")
+    visibility = KeywordField(model_attr="visibility")
+    position = SortableIntegerField()
+    document_order = KeywordField()
+    tags = TagTokensField()
+
+    def get_model(self):
+        return Annotation
+
+    def index_queryset(self, using=None):
+        return (
+            Annotation.objects.select_related("article", "owner", "start_paragraph")
+            .prefetch_related("tags")
+            .order_by("pk")
+        )
+
+    def prepare_text(self, annotation: Annotation) -> str:
+        tags = " ".join(tag.name for tag in annotation.tags.all())
+        return "\n\n".join(part for part in (annotation.note, annotation.quote, tags) if part)
+
+    prepare_exact = prepare_shingles = prepare_text
+
+    def prepare_position(self, annotation: Annotation) -> int:
+        paragraph = annotation.start_paragraph
+        return paragraph.position if paragraph else 0
+
+    def prepare_document_order(self, annotation: Annotation) -> str:
+        return document_order(annotation.article)
+
+    def prepare_tags(self, annotation: Annotation) -> str:
+        return " ".join(
+            sorted(
+                tagging.token(annotation.visibility, annotation.owner_id, tag.slug)
+                for tag in annotation.tags.all()
+            )
+        )

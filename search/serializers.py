@@ -82,6 +82,30 @@ class FacetsSerializer(serializers.Serializer):
     tag = FacetBucketSerializer(many=True)
 
 
+class NoteHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="annotation.pk")
+    snippet = serializers.CharField(help_text="Safe HTML: escaped text, matches in <mark>.")
+    quote = serializers.CharField(source="annotation.quote")
+    tags = serializers.SerializerMethodField()
+    user = serializers.CharField(source="annotation.owner.username")
+    article = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    def get_tags(self, hit) -> list[str]:
+        return [tag.name for tag in hit.annotation.tags.all()]
+
+    def get_article(self, hit) -> dict:
+        return {"slug": hit.annotation.article.slug, "title": hit.annotation.article.title}
+
+    def get_url(self, hit) -> str:
+        return self.context["request"].build_absolute_uri(hit.annotation.get_absolute_url())
+
+
+class NotesSerializer(serializers.Serializer):
+    count = serializers.IntegerField(source="notes_count")
+    results = NoteHitSerializer(many=True, source="notes")
+
+
 class SearchResponseSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     page = serializers.IntegerField()
@@ -91,4 +115,7 @@ class SearchResponseSerializer(serializers.Serializer):
     suggestion = serializers.CharField(allow_null=True)
     messages = serializers.ListField(
         child=serializers.CharField(), help_text="What was ignored in the query, and why."
+    )
+    notes = NotesSerializer(
+        source="*", help_text="Annotations you may see whose note, quote or tags match."
     )

@@ -7,6 +7,7 @@ from archive.models import Article
 from search.api import search_request
 from search.query import FACETS, PageOutOfRange, search
 from search.serializers import SearchParamsSerializer
+from search.tagging import Viewer
 
 FACET_TITLES = {
     "article": "Article",
@@ -33,11 +34,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if search_req.is_blank:
         context["articles"] = Article.objects.with_counts()[:20]
         return render(request, "search/search.html", context)
+    viewer = Viewer.of(request.user)
     try:
-        outcome = search(search_req)
+        outcome = search(search_req, viewer)
     except PageOutOfRange as error:
         search_req = replace(search_req, page=error.last_page)
-        outcome = search(search_req)
+        outcome = search(search_req, viewer)
         context["search"] = search_req
     context["outcome"] = outcome
     context["facets"] = [(name, outcome.facets.get(name, [])) for name in FACETS]

@@ -34,8 +34,9 @@ django.setup()
 from archive.models import Paragraph
 from search import indexing
 from search.query import SearchRequest, search
+from search.tagging import Viewer
 counts = {{
-    word: search(SearchRequest(q=word)).count
+    word: search(SearchRequest(q=word), Viewer.of(None)).count
     for word in ["zebra%dx%d" % (w, e) for w in range({workers}) for e in range({edits})]
 }}
 searcher = indexing.backend().searcher()
@@ -113,9 +114,10 @@ import django, json
 django.setup()
 from search import indexing
 from search.query import SearchRequest, search
-before = (indexing.pending_count(), search(SearchRequest(q="kumquat")).count)
+from search.tagging import Viewer
+before = (indexing.pending_count(), search(SearchRequest(q="kumquat"), Viewer.of(None)).count)
 applied = indexing.flush()
-print(json.dumps([before, applied, search(SearchRequest(q="kumquat")).count]))
+print(json.dumps([before, applied, search(SearchRequest(q="kumquat"), Viewer.of(None)).count]))
 """
     result = run(data_dir_env, code=check)
     assert result.returncode == 0, result.stderr

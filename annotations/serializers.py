@@ -1,0 +1,211 @@
+from django.db import transaction
+from rest_framework import serializers
+
+from annotations.anchoring import ArticleText, Passage, Position
+from annotations.models import Annotation, Tag
+from archive.models import Paragraph
+
+MAX_NOTE_CHARS = 20_000
+MAX_TAGS = 50
+MAX_TAG_CHARS = 100
+ANCHOR_FIELDS = ("paragraph", "start", "end_paragraph", "end")
+
+
+class ArticleRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+
+
+class TagNamesField(serializers.ListField):
+    """Tag names in, tag names out (sorted), from a taggit manager."""
+
+    child = serializers.CharField(max_length=MAX_TAG_CHARS)
+
+    def to_representation(self, tags) -> list[str]:
+        return sorted((tag.name for tag in tags.all()), key=str.lower)
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    article = ArticleRefSerializer(read_only=True)
+    paragraph = serializers.IntegerField(
+        source="start_paragraph_id",
+        allow_null=True,
+        help_text="The id of the paragraph the passage starts in (null when orphaned).",
+    )
+    start = serializers.IntegerField(
+        source="start_offset", min_value=0, help_text="Code points from the paragraph start."
+    )
+    end_paragraph = serializers.IntegerField(
+        source="end_paragraph_id",
+        required=False,
+        allow_null=True,
+        help_text="The paragraph the passage ends in; the start paragraph by default.",
+    )
+    end = serializers.IntegerField(
+        source="end_offset", min_value=0, help_text="Code points, end exclusive."
+    )
+    quote = serializers.CharField(
+        required=False,
+        trim_whitespace=False,
+        help_text="The exact text at these offsets; when sent, it must match.",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_NOTE_CHARS
+    )
+    note_html = serializers.CharField(read_only=True, help_text="The note, rendered and safe.")
+    tags = TagNamesField(
+        required=False,
+        max_length=MAX_TAGS,
+        help_text="Tag names; case does not make a new tag.",
+    )
+    visibility = serializers.ChoiceField(
+        choices=Annotation.Visibility.choices, required=False, default="private"
+    )
+    user = serializers.CharField(source="owner.username", read_only=True)
+    url = serializers.SerializerMethodField(help_text="The annotation in the reader.")
+    orphaned = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id",
+            "article",
+            "paragraph",
+            "start",
+            "end_paragraph",
+            "end",
+            "quote",
+            "prefix",
+            "suffix",
+            "note",
+            "note_html",
+            "tags",
+            "visibility",
+            "user",
+            "created",
+            "modified",
+            "url",
+            "anchor",
+            "orphaned",
+        ]
+        read_only_fields = ["prefix", "suffix", "created", "modified", "anchor"]
+
+    def get_url(self, annotation: Annotation) -> str:
+        return self.context["request"].build_absolute_uri(annotation.get_absolute_url())
+
+    def validate_tags(self, names: list[str]) -> list[str]:
+        unique: dict[str, str] = {}
+        for name in names:
+            name = name.strip()
+            if not name:
+                raise serializers.ValidationError("A tag cannot be empty.")
+            unique.setdefault(name.lower(), name)
+        return list(unique.values())
+
+    def validate(self, attrs: dict) -> dict:
+        anchoring = any(field in self.initial_data for field in ANCHOR_FIELDS)
+        if self.instance is None or anchoring:
+            attrs["passage"], attrs["text"] = self._passage(attrs)
+            quote = attrs["text"].quote(attrs["passage"])
+            if not quote.strip():
+                raise serializers.ValidationError({"end": "The passage holds no text."})
+            if "quote" in attrs and attrs["quote"] != quote:
+                raise serializers.ValidationError(
+                    {"quote": f"Does not match the text at these offsets, which reads {quote!r}."}
+                )
+        elif "quote" in attrs:
+            raise serializers.ValidationError(
+                {"quote": "Send it with paragraph, start and end to move the annotation."}
+            )
+        attrs.pop("quote", None)
+        return attrs
+
+    def _passage(self, attrs: dict) -> tuple[Passage, ArticleText]:
+        """Check the offsets against the paragraphs they name; one message per field."""
+        instance = self.instance
+        start_id = attrs.get("start_paragraph_id", getattr(instance, "start_paragraph_id", None))
+        if start_id is None:
+            raise serializers.ValidationError({"paragraph": "This field is required."})
+        start = Paragraph.objects.filter(pk=start_id).first()
+        if start is None:
+            raise serializers.ValidationError({"paragraph": f"There is no paragraph {start_id}."})
+        end = start
+        end_id = attrs.get("end_paragraph_id")
+        if end_id is not None and end_id != start.pk:
+            end = Paragraph.objects.filter(pk=end_id).first()
+            if end is None:
+                raise serializers.ValidationError(
+                    {"end_paragraph": f"There is no paragraph {end_id}."}
+                )
+            if end.article_id != start.article_id:
+                raise serializers.ValidationError(
+                    {"end_paragraph": "It is in another article than the start paragraph."}
+                )
+            if end.position < start.position:
+                raise serializers.ValidationError(
+                    {"end_paragraph": "It comes before the start paragraph."}
+                )
+        offsets = {
+            "start": attrs.get("start_offset", getattr(instance, "start_offset", None)),
+            "end": attrs.get("end_offset", getattr(instance, "end_offset", None)),
+        }
+        for field, paragraph in (("start", start), ("end", end)):
+            if offsets[field] is None:
+                raise serializers.ValidationError({field: "This field is required."})
+            if offsets[field] > len(paragraph.text):
+                raise serializers.ValidationError(
+                    {
+                        field: f"{offsets[field]} is outside paragraph {paragraph.pk}, "
+                        f"which has {len(paragraph.text)} characters."
+                    }
+                )
+        if start.pk == end.pk and offsets["start"] >= offsets["end"]:
+            raise serializers.ValidationError({"end": "It must come after start."})
+        text = ArticleText(
+            list(
+                Paragraph.objects.filter(
+                    article_id=start.article_id,
+                    position__gte=start.position,
+                    position__lte=end.position,
+                )
+                .order_by("position")
+                .values_list("pk", "text")
+            )
+        )
+        attrs["article_id"] = start.article_id
+        passage = Passage(Position(start.pk, offsets["start"]), Position(end.pk, offsets["end"]))
+        return passage, text
+
+    @transaction.atomic
+    def create(self, validated: dict) -> Annotation:
+        tags = validated.pop("tags", [])
+        passage, text = validated.pop("passage"), validated.pop("text")
+        annotation = Annotation(**validated)
+        annotation.place(passage, text)
+        annotation.save()
+        annotation.tags.set(tags)
+        return annotation
+
+    @transaction.atomic
+    def update(self, annotation: Annotation, validated: dict) -> Annotation:
+        tags = validated.pop("tags", None)
+        passage, text = validated.pop("passage", None), validated.pop("text", None)
+        for field in ("note", "visibility"):
+            if field in validated:
+                setattr(annotation, field, validated[field])
+        if passage is not None:
+            annotation.article_id = validated["article_id"]
+            annotation.place(passage, text)
+            annotation.anchor = Annotation.Anchor.ANCHORED
+        annotation.save()
+        if tags is not None:
+            annotation.tags.set(tags)
+        return annotation
+
+
+class TagSerializer(serializers.ModelSerializer):
+    count = serializers.IntegerField(read_only=True, help_text="Annotations you may see.")
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug", "count", "description"]

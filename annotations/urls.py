@@ -1,0 +1,22 @@
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+
+from annotations import api, views
+
+app_name = "annotations"
+
+urlpatterns = [
+    path("annotations/", views.annotation_list, name="list"),
+    # Outside /tags/ so that no tag's slug can shadow it.
+    path("annotations/tags/rename/", views.tag_rename, name="tag-rename"),
+    path("tags/", views.tag_list, name="tags"),
+    path("tags/<str:slug>/", views.tag_detail, name="tag"),
+    path("tags/<str:slug>/describe/", views.tag_describe, name="tag-describe"),
+]
+
+api_urlpatterns = [
+    path("annotations", api.AnnotationList.as_view(), name="annotations"),
+    path("annotations/<int:pk>", api.AnnotationDetail.as_view(), name="annotation"),
+    path("tags", api.TagList.as_view(), name="tags"),
+    path("token", obtain_auth_token, name="token"),
+]

@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from annotations.models import Annotation, Tag
+from archive.models import Article
+
+ANNOTATIONS_PER_PAGE = 50
+FILTERS = ("tag", "article", "user", "q", "orphaned")
+
+
+def visible_tags(user):
+    visible = Annotation.objects.visible_to(user)
+    return (
+        Tag.objects.annotate(
+            count=Count(
+                "tagged_annotations",
+                filter=Q(tagged_annotations__content_object__in=visible),
+                distinct=True,
+            )
+        )
+        .filter(count__gt=0)
+        .order_by("name")
+    )
+
+
+def annotation_list(request: HttpRequest) -> HttpResponse:
+    visible = Annotation.objects.visible_to(request.user)
+    filters = {name: request.GET[name] for name in FILTERS if request.GET.get(name)}
+    annotations = visible.matching(filters).for_display().in_document_order()
+    page = Paginator(annotations, ANNOTATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "query_string": "&".join(f"{k}={v}" for k, v in filters.items()),
+        "tags": visible_tags(request.user),
+        "articles": Article.objects.filter(annotations__in=visible).distinct(),
+        "users": sorted(set(visible.values_list("owner__username", flat=True))),
+        "orphaned_count": visible.filter(
+            owner_id=request.user.pk, anchor=Annotation.Anchor.ORPHANED
+        ).count()
+        if request.user.is_authenticated
+        else 0,
+    }
+    return render(request, "annotations/annotation_list.html", context)
+
+
+def tag_list(request: HttpRequest) -> HttpResponse:
+    tags = list(visible_tags(request.user))
+    most = max((tag.count for tag in tags), default=1)
+    for tag in tags:
+        tag.weight = 1 + round(4 * (tag.count - 1) / max(most - 1, 1))  # 1 to 5, for the cloud
+    mine = []
+    if request.user.is_authenticated:
+        mine = Tag.objects.filter(tagged_annotations__content_object__owner=request.user)
+        mine = mine.distinct().order_by("name")
+    return render(request, "annotations/tag_list.html", {"tags": tags, "my_tags": mine})
+
+
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    annotations = (
+        Annotation.objects.visible_to(request.user)
+        .filter(tags=tag)
+        .for_display()
+        .in_document_order()
+    )
+    page = Paginator(annotations, ANNOTATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    if not page.paginator.count and not _uses_tag(request.user, tag):
+        # A tag seen only on others' private annotations must not reveal they exist.
+        return render(
+            request, "annotations/tag_detail.html", {"tag": tag, "page": page}, status=404
+        )
+    context = {"tag": tag, "page": page, "can_describe": _may_describe(request.user, tag)}
+    return render(request, "annotations/tag_detail.html", context)
+
+
+def _uses_tag(user, tag: Tag) -> bool:
+    return (
+        user.is_authenticated and tag.tagged_annotations.filter(content_object__owner=user).exists()
+    )
+
+
+def _may_describe(user, tag: Tag) -> bool:
+    return user.is_authenticated and (user.is_staff or _uses_tag(user, tag))
+
+
+@login_required
+@require_POST
+def tag_rename(request: HttpRequest) -> HttpResponse:
+    """Rename one of your tags on all of your annotations; naming another tag merges them."""
+    old = get_object_or_404(Tag, slug=request.POST.get("tag", ""))
+    new_name = request.POST.get("name", "").strip()
+    if not new_name or len(new_name) > 100:
+        messages.error(request, "Give the tag a new name of 1 to 100 characters.")
+        return redirect("annotations:tags")
+    with transaction.atomic():
+        mine = Annotation.objects.filter(owner=request.user, tags=old).select_for_update()
+        changed = 0
+        for annotation in mine:
+            annotation.tags.remove(old)
+            annotation.tags.add(new_name)
+            annotation.save()
+            changed += 1
+    if not changed:
+        messages.error(request, f"None of your annotations is tagged “{old.name}”.")
+    else:
+        messages.success(request, f"“{old.name}” is now “{new_name}” on {changed} annotation(s).")
+    return redirect("annotations:tags")
+
+
+@login_required
+@require_POST
+def tag_describe(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    if not _may_describe(request.user, tag):
+        messages.error(request, "Only people who use a tag, or staff, may describe it.")
+        return redirect(tag.get_absolute_url())
+    tag.description = request.POST.get("description", "").strip()[:2000]
+    tag.save(update_fields=["description"])
+    messages.success(request, "The description is saved.")
+    return redirect(tag.get_absolute_url())
