@@ -29,6 +29,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py ingest corpus/
 	$(BIN)/python manage.py update_index
+	$(BIN)/python manage.py demo_user
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install-dev

@@ -41,6 +41,7 @@ def api_token(request: HttpRequest) -> HttpResponse:
     """Show the caller's API token; POST makes a new one and retires the old."""
     if request.method == "POST":
         Token.objects.filter(user=request.user).delete()
+        Token.objects.create(user=request.user)
         messages.success(request, "Your old token no longer works; here is a new one.")
         return redirect("accounts:token")
     token, _ = Token.objects.get_or_create(user=request.user)

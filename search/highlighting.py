@@ -91,6 +91,8 @@ class Highlighter:
 
     def snippet(self, text: str, max_chars: int = SNIPPET_CHARS) -> SafeString:
         """The best passage(s) of the text, escaped, with the matches in <mark>."""
+        if len(text) <= max_chars:
+            return self.mark(text)
         formatter = _MarkFormatter()
         fragmenter = ContextFragmenter(maxchars=max_chars, surround=SNIPPET_SURROUND)
         fragments = list(fragmenter.fragment_tokens(text, self._tokens(text))) if self else []

@@ -18,6 +18,7 @@ from annotations.models import Annotation, Tag
 from archive.models import Paragraph, Section
 from search import syntax
 from search.fields import LABEL_SEPARATOR, NONE, OTHER
+from search.highlighting import Highlighter
 from search.tagging import Viewer
 
 PAGE_SIZE = 20
@@ -153,15 +154,25 @@ def search_notes(text: str, viewer: Viewer, limit: int) -> tuple[list[NoteHit], 
     query = connections["default"].get_query()
     query.raw_search(text, viewer=viewer, only_visible=True)
     query.add_model(Annotation)
-    query.add_highlight()
     query.set_limits(0, limit)
-    results = query.get_results()
-    snippets = {int(result.pk): result.highlighted["text"][0] for result in results}
+    ids = [int(result.pk) for result in query.get_results()]
     # The database has the last word on what a viewer may see.
-    visible = Annotation.objects.filter(pk__in=snippets).select_related("owner", "article")
-    visible = {a.pk: a for a in visible if a.is_visible_to(viewer.user)}
-    notes = [NoteHit(visible[pk], snippet) for pk, snippet in snippets.items() if pk in visible]
+    found = Annotation.objects.filter(pk__in=ids).select_related("owner", "article")
+    visible = {a.pk: a for a in found.prefetch_related("tags") if a.is_visible_to(viewer.user)}
+    highlighter = Highlighter(syntax.parse(text).query)
+    notes = [
+        NoteHit(visible[pk], _note_snippet(visible[pk], highlighter)) for pk in ids if pk in visible
+    ]
     return notes, query.get_count()
+
+
+def _note_snippet(annotation: Annotation, highlighter: Highlighter) -> SafeString:
+    """The note where it matches, else the quote where it does, else the note's opening."""
+    for text in (annotation.note, annotation.quote):
+        snippet = highlighter.snippet(text)
+        if "<mark>" in snippet:
+            return snippet
+    return highlighter.snippet(annotation.note or annotation.quote)
 
 
 def _nothing_to_search(q: str) -> str:

@@ -63,3 +63,53 @@ def article_text(title: str, paragraphs: list[str], footer: str | None = None) -
     if footer:
         lines.append(footer)
     return "\n\n".join(lines) + "\n"
+
+
+# Annotators -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def users(db):
+    """An owner, another signed-in user and a staff member (the healthchecks pattern)."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    return SimpleNamespace(
+        owner=User.objects.create_user("owner", password="owner-pass-123"),
+        other=User.objects.create_user("other", password="other-pass-123"),
+        staff=User.objects.create_user("staff", password="staff-pass-123", is_staff=True),
+    )
+
+
+@pytest.fixture
+def client_for():
+    """A test client signed in as the given user (or anonymous for None)."""
+    from django.test import Client
+
+    def make(user=None, **options):
+        client = Client(**options)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+def annotate(user, phrase: str, *, note: str = "", tags=(), visibility: str = "private"):
+    """An annotation on the first paragraph holding the phrase, made as the API makes it."""
+    from annotations.anchoring import Passage, Position
+    from annotations.models import Annotation, article_text
+    from archive.models import Paragraph
+
+    paragraph = Paragraph.objects.filter(text__contains=phrase).order_by("pk").first()
+    start = paragraph.text.index(phrase)
+    passage = Passage(Position(paragraph.pk, start), Position(paragraph.pk, start + len(phrase)))
+    annotation = Annotation(
+        owner=user, article_id=paragraph.article_id, note=note, visibility=visibility
+    )
+    annotation.place(passage, article_text(paragraph.article_id))
+    annotation.save()
+    annotation.tags.set(list(tags))
+    return annotation

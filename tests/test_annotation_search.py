@@ -1,0 +1,115 @@
+"""Notes and tags in the search index: they follow every change, after it commits."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from archive.models import Paragraph
+from search import indexing
+from tests.conftest import annotate
+
+pytestmark = pytest.mark.usefixtures("ingested")
+
+
+def search(client, **params) -> dict:
+    response = client.get("/api/search", params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def tag_counts(data: dict) -> dict:
+    return {bucket["value"]: bucket["count"] for bucket in data["facets"]["tag"]}
+
+
+@pytest.fixture
+def owner(users, client_for):
+    return client_for(users.owner)
+
+
+def create(client, phrase, **fields):
+    paragraph = Paragraph.objects.filter(text__contains=phrase).first()
+    start = paragraph.text.index(phrase)
+    body = {"paragraph": paragraph.pk, "start": start, "end": start + len(phrase), **fields}
+    response = client.post("/api/annotations", json.dumps(body), content_type="application/json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_the_index_follows_annotations_after_commit(owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        created = create(owner, "prawn cocktail offensive to evolve", tags=["City", "Finance"])
+    assert callbacks, "indexing waits for the commit"
+    data = search(owner, q="prawn")
+    assert tag_counts(data) == {"city": 1, "finance": 1, "__none__": 1}
+    assert {b["label"] for b in data["facets"]["tag"]} == {"City", "Finance", "Untagged"}
+    assert search(owner, q="prawn", tag="City")["count"] == 1  # a name works as well as a slug
+    assert search(owner, q="prawn", tag="__none__")["count"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.patch(
+            f"/api/annotations/{created['id']}",
+            json.dumps({"tags": ["Economy"]}),
+            content_type="application/json",
+        )
+    assert tag_counts(search(owner, q="prawn")) == {"economy": 1, "__none__": 1}
+
+    other = Paragraph.objects.get(text__contains="New Labour as such is dead")
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.patch(
+            f"/api/annotations/{created['id']}",
+            json.dumps({"paragraph": other.pk, "start": 0, "end": 10}),
+            content_type="application/json",
+        )
+    assert search(owner, q="prawn", tag="economy")["count"] == 0
+    assert search(owner, q="dead", tag="economy")["count"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.delete(f"/api/annotations/{created['id']}")
+    assert search(owner, q="dead", tag="economy")["count"] == 0
+    assert indexing.pending_count() == 0
+
+
+def test_notes_and_tags_are_searchable(owner, users):
+    annotate(users.owner, "prawn cocktail", note="The elephant in the room", tags=["Metaphor"])
+    indexing.flush()
+    notes = search(owner, q="elephants")["notes"]  # stemmed, like the text
+    assert notes["count"] == 1
+    (note,) = notes["results"]
+    assert note["snippet"] == "The <mark>elephant</mark> in the room"
+    assert (note["quote"], note["tags"], note["user"]) == ("prawn cocktail", ["Metaphor"], "owner")
+    assert note["url"].endswith(f"?annotation={note['id']}")
+    assert search(owner, q="metaphor")["notes"]["count"] == 1
+    assert search(owner, q="elephant")["count"] == 0  # no paragraph holds the word
+
+
+def test_a_passage_across_paragraphs_tags_each(owner):
+    first, second = Paragraph.objects.filter(article__slug__startswith="losing")[:2]
+    response = owner.post(
+        "/api/annotations",
+        json.dumps(
+            {"paragraph": first.pk, "start": 0, "end_paragraph": second.pk, "end": 5, "tags": ["x"]}
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    indexing.flush()
+    data = search(owner, q="", tag="x")
+    assert {hit["paragraph_id"] for hit in data["results"]} == {first.pk, second.pk}
+
+
+def test_rebuild_keeps_annotations(owner, users):
+    annotate(users.owner, "prawn cocktail", note="unicorn", tags=["City"])
+    call_command("rebuild_index", stdout=io.StringIO())
+    assert search(owner, q="unicorn")["notes"]["count"] == 1
+    assert tag_counts(search(owner, q="prawn")).get("city") == 1
+
+
+def test_a_renamed_tag_is_renamed_in_the_index(owner, users, client_for):
+    annotate(users.owner, "prawn cocktail", tags=["City"])
+    indexing.flush()
+    owner.post("/annotations/tags/rename/", {"tag": "city", "name": "Square Mile"})
+    indexing.flush()
+    assert tag_counts(search(owner, q="prawn")).get("square-mile") == 1
+    assert "city" not in tag_counts(search(owner, q="prawn"))
