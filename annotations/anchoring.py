@@ -18,7 +18,7 @@ Anything else is orphaned: kept, flagged, and never moved to a lookalike.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from enum import StrEnum
 
@@ -128,18 +128,36 @@ def reanchor(
 ) -> Result:
     """Where the passage (placed in the old text) now is in the new text."""
     mapped = _map_through_diff(old, new, passage)
-    if mapped is not None and new.quote(mapped) == quote:
-        outcome = Outcome.UNCHANGED if mapped == passage else Outcome.MOVED
-        return _result(new, outcome, mapped)
-    old_offset = old.offset_of(passage.start) if old.is_valid(passage) else None
-    found = _find_exact(new, quote, prefix, suffix, old_offset, len(old.text))
+    near = old.offset_of(passage.start) / max(len(old.text), 1) if old.is_valid(passage) else None
+    result = locate(new, quote, prefix, suffix, mapped, near, min_fuzzy_score)
+    if result.outcome is Outcome.MOVED and result.passage == passage:
+        return replace(result, outcome=Outcome.UNCHANGED)
+    return result
+
+
+def locate(
+    text: ArticleText,
+    quote: str,
+    prefix: str = "",
+    suffix: str = "",
+    hint: Passage | None = None,
+    near: float | None = None,
+    min_fuzzy_score: float = MIN_FUZZY_SCORE,
+) -> Result:
+    """Where a quote is in a text: at the hinted passage if it reads so; else where it
+    reads so, repeats told apart by context and then by nearness to `near` (a share of
+    the text's length); else the hint or any passage close enough to it; else nowhere."""
+    hint = hint if hint is not None and text.is_valid(hint) else None
+    if hint is not None and text.quote(hint) == quote:
+        return _result(text, Outcome.MOVED, hint)
+    found = _find_exact(text, quote, prefix, suffix, near)
     if found is not None:
-        return _result(new, Outcome.MOVED, found)
-    if mapped is not None and fuzz.ratio(quote, new.quote(mapped)) >= min_fuzzy_score:
-        return _result(new, Outcome.FUZZY, mapped)
-    fuzzy = _find_fuzzy(new, quote, min_fuzzy_score)
+        return _result(text, Outcome.MOVED, found)
+    if hint is not None and fuzz.ratio(quote, text.quote(hint)) >= min_fuzzy_score:
+        return _result(text, Outcome.FUZZY, hint)
+    fuzzy = _find_fuzzy(text, quote, min_fuzzy_score)
     if fuzzy is not None:
-        return _result(new, Outcome.FUZZY, fuzzy)
+        return _result(text, Outcome.FUZZY, fuzzy)
     return Result(Outcome.ORPHANED)
 
 
@@ -186,12 +204,7 @@ def map_offset(before: str, after: str, offset: int, *, end: bool) -> int | None
 
 
 def _find_exact(
-    new: ArticleText,
-    quote: str,
-    prefix: str,
-    suffix: str,
-    old_offset: int | None,
-    old_length: int,
+    new: ArticleText, quote: str, prefix: str, suffix: str, near: float | None
 ) -> Passage | None:
     if not quote:
         return None
@@ -212,10 +225,7 @@ def _find_exact(
         found_prefix, found_suffix = new.context(passage)
         context = _similarity(prefix, found_prefix) + _similarity(suffix, found_suffix)
         # The same context twice: prefer the place nearest where it was, in proportion.
-        if old_offset is None or not old_length:
-            distance = 0.0
-        else:
-            distance = abs(at / max(len(new.text), 1) - old_offset / old_length)
+        distance = 0.0 if near is None else abs(at / max(len(new.text), 1) - near)
         return (-context, distance)
 
     return min(candidates, key=rank)[1]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -104,6 +106,8 @@ class Annotation(models.Model):
         FUZZY = "fuzzy", "Re-anchored to changed text"
         ORPHANED = "orphaned", "Orphaned"
 
+    # The same annotation on any server: exports carry it, imports match on it.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
     )

@@ -7,6 +7,7 @@ app_name = "annotations"
 
 urlpatterns = [
     path("annotations/", views.annotation_list, name="list"),
+    path("annotations/export/", views.export, name="export"),
     # Outside /tags/ so that no tag's slug can shadow it.
     path("annotations/tags/rename/", views.tag_rename, name="tag-rename"),
     path("tags/", views.tag_list, name="tags"),

@@ -1,12 +1,15 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from annotations.exporting import ExportError, ExportFilters, Links, exporter, selection
 from annotations.models import Annotation, Tag
 from archive.models import Article
 
@@ -76,7 +79,12 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request, "annotations/tag_detail.html", {"tag": tag, "page": page}, status=404
         )
-    context = {"tag": tag, "page": page, "can_describe": _may_describe(request.user, tag)}
+    context = {
+        "tag": tag,
+        "page": page,
+        "can_describe": _may_describe(request.user, tag),
+        "tag_filter": {"tag": tag.slug},
+    }
     return render(request, "annotations/tag_detail.html", context)
 
 
@@ -88,6 +96,49 @@ def _uses_tag(user, tag: Tag) -> bool:
 
 def _may_describe(user, tag: Tag) -> bool:
     return user.is_authenticated and (user.is_staff or _uses_tag(user, tag))
+
+
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """Download what the reader may see, filtered as the pages filter, in one format."""
+    params = request.GET
+    try:
+        filters = ExportFilters(
+            tags=[tag for tag in params.getlist("tag") if tag],
+            article=params.get("article") or None,
+            user=params.get("user") or None,
+            visibility=params.get("visibility") or None,
+            since=_date(params.get("since")),
+            until=_date(params.get("until")),
+            q=params.get("q") or None,
+        )
+        annotations = selection(Annotation.objects.visible_to(request.user), filters)
+        title = "Commonplace book" + (
+            f": {filters.scope()}" if filters.scope() != "annotations" else ""
+        )
+        download = exporter(
+            params.get("format", "csv"),
+            annotations,
+            Links(request.build_absolute_uri("/")),
+            title,
+            params.get("group", "article"),
+        )
+        download.check()
+    except ExportError as error:
+        return render(request, "annotations/export_error.html", {"error": error}, status=400)
+    response = StreamingHttpResponse(download.chunks(), content_type=download.content_type)
+    filename = download.filename(filters.scope())
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ExportError(f"{value!r} is not a date such as 2024-05-17.") from None
 
 
 @login_required

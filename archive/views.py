@@ -46,6 +46,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "query": query,
         "matches": matches,
         "reader_context": reader,
+        "article_filter": {"article": article.slug},
         "fixing": Annotation.objects.filter(pk=reader["fix"]).first() if reader["fix"] else None,
     }
     return render(request, "archive/article_detail.html", context)

@@ -148,6 +148,8 @@ COMMONPLACE_ANONYMOUS_READS_SHARED = env_bool("ANONYMOUS_READS_SHARED", default=
 # A re-anchored passage whose text changed must still match this well (0-100), or it
 # is orphaned for its owner to fix.
 COMMONPLACE_MIN_FUZZY_SCORE = env_int("REANCHOR_MIN_SCORE", 90)
+# Where links in exports made from the command line point (the web uses its own host).
+COMMONPLACE_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
 
 SEARCH_INDEX_DIR = DATA_DIR / "whoosh"
 HAYSTACK_CONNECTIONS = {
