@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import chain, groupby
+from operator import attrgetter
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -380,15 +382,11 @@ class _Book:
     def groups(self) -> Iterator[tuple[str, Iterable[Annotation]]]:
         annotations = self.exporter.annotations
         if self.exporter.group == "article":
-            current, batch = None, []
-            for annotation in chunked(annotations):
-                if annotation.article_id != current and batch:
-                    yield batch[0].article.title, batch
-                    batch = []
-                current = annotation.article_id
-                batch.append(annotation)
-            if batch:
-                yield batch[0].article.title, batch
+            # Lazily: an article's excerpts are never gathered in memory together. Each
+            # group is read to its end before groupby moves on, as groupby requires.
+            for _, excerpts in groupby(chunked(annotations), key=attrgetter("article_id")):
+                first = next(excerpts)
+                yield first.article.title, chain([first], excerpts)  # noqa: B031
             return
         tags = Tag.objects.filter(tagged_annotations__content_object__in=annotations)
         for tag in tags.distinct().order_by("name"):
