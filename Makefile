@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test lint format clean
+WORKERS ?= 4
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: install install-dev run serve test test-postgres fuzz lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +35,14 @@ run: install
 	$(BIN)/python manage.py demo_user
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Production-style: gunicorn workers, static files through WhiteNoise, debug off. Needs
+# SECRET_KEY; set HTTPS=0 to try it over plain http on your own machine.
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn commonplace.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) \
+		--access-logfile - --graceful-timeout 30
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -42,6 +53,14 @@ format: install-dev
 
 test: lint
 	$(BIN)/pytest
+
+# The whole suite again on PostgreSQL (CI has a server on 127.0.0.1:5432).
+test-postgres: install-dev
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+
+# More examples than the suite's bounded run of the API fuzzer.
+fuzz: install-dev
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/pytest tests/test_api_fuzz.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

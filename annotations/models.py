@@ -213,6 +213,22 @@ class Annotation(models.Model):
         )
 
 
+def tags_visible_to(user) -> models.QuerySet:
+    """Tags in use, each with `count`: how many annotations the user may see carry it."""
+    visible = Annotation.objects.visible_to(user)
+    return (
+        Tag.objects.annotate(
+            count=models.Count(
+                "tagged_annotations",
+                filter=Q(tagged_annotations__content_object__in=visible),
+                distinct=True,
+            )
+        )
+        .filter(count__gt=0)
+        .order_by("name")
+    )
+
+
 def article_text(article_id: int) -> ArticleText:
     return ArticleText(
         list(

@@ -7,9 +7,8 @@ from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from annotations.models import Annotation
+from annotations.models import Annotation, tags_visible_to
 from annotations.serializers import AnnotationSerializer
-from annotations.views import visible_tags
 from archive.models import Article
 
 
@@ -25,7 +24,7 @@ def reader_context(request: HttpRequest, article: Article) -> dict:
     return {
         "article": article.slug,
         "annotations": serializer.data,
-        "tags": [tag.name for tag in visible_tags(user)],
+        "tags": [tag.name for tag in tags_visible_to(user)],
         "user": (
             {"username": user.username, "is_staff": user.is_staff}
             if user.is_authenticated

@@ -209,3 +209,8 @@ class TagSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tag
         fields = ["name", "slug", "count", "description"]
+
+
+class TagListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = TagSerializer(many=True)

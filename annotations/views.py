@@ -4,32 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.exporting import ExportError, ExportFilters, Links, exporter, selection
-from annotations.models import Annotation, Tag
+from annotations.models import Annotation, Tag, tags_visible_to
 from archive.models import Article
 
 ANNOTATIONS_PER_PAGE = 50
 FILTERS = ("tag", "article", "user", "q", "orphaned")
-
-
-def visible_tags(user):
-    visible = Annotation.objects.visible_to(user)
-    return (
-        Tag.objects.annotate(
-            count=Count(
-                "tagged_annotations",
-                filter=Q(tagged_annotations__content_object__in=visible),
-                distinct=True,
-            )
-        )
-        .filter(count__gt=0)
-        .order_by("name")
-    )
 
 
 def annotation_list(request: HttpRequest) -> HttpResponse:
@@ -41,7 +25,7 @@ def annotation_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "query_string": "&".join(f"{k}={v}" for k, v in filters.items()),
-        "tags": visible_tags(request.user),
+        "tags": tags_visible_to(request.user),
         "articles": Article.objects.filter(annotations__in=visible).distinct(),
         "users": sorted(set(visible.values_list("owner__username", flat=True))),
         "orphaned_count": visible.filter(
@@ -54,7 +38,7 @@ def annotation_list(request: HttpRequest) -> HttpResponse:
 
 
 def tag_list(request: HttpRequest) -> HttpResponse:
-    tags = list(visible_tags(request.user))
+    tags = list(tags_visible_to(request.user))
     most = max((tag.count for tag in tags), default=1)
     for tag in tags:
         tag.weight = 1 + round(4 * (tag.count - 1) / max(most - 1, 1))  # 1 to 5, for the cloud

@@ -4,6 +4,7 @@ Every runtime file (database, search index, uploads) lives under COMMONPLACE_DAT
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +113,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise serves static files from the app, compressed and with far-future caching
+# once `collectstatic` has fingerprinted them (make serve runs it). Until then, plain
+# names are served, so tests and `runserver` need no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "commonplace.storage.StaticStorage"},
+}
 MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "media/"
 
@@ -136,6 +145,25 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# HTTPS: on unless debugging. It redirects to HTTPS, keeps cookies to HTTPS and sends
+# HSTS. Behind a proxy that terminates TLS, set BEHIND_PROXY=1 so that X-Forwarded-Proto
+# is believed; to try `make serve` over plain http on your own machine, set HTTPS=0.
+HTTPS = env_bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+# A year, with subdomains, once HTTPS is on; start lower (SECURE_HSTS_SECONDS=3600)
+# until you are sure: browsers remember it and will refuse plain http for that long.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+# "preload" only makes the site eligible for browsers' preload lists; nothing is submitted.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
+if env_bool("BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "archive:home"
 LOGOUT_REDIRECT_URL = "archive:home"
@@ -151,15 +179,34 @@ COMMONPLACE_MIN_FUZZY_SCORE = env_int("REANCHOR_MIN_SCORE", 90)
 # Where links in exports made from the command line point (the web uses its own host).
 COMMONPLACE_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
 
-SEARCH_INDEX_DIR = DATA_DIR / "whoosh"
-HAYSTACK_CONNECTIONS = {
-    "default": {
-        "ENGINE": "search.backends.CommonplaceWhooshEngine",
-        "PATH": str(SEARCH_INDEX_DIR),
-        "WRITER_LIMITMB": env_int("SEARCH_WRITER_LIMITMB", 256),
-        "WRITER_PROCS": env_int("SEARCH_WRITER_PROCS", 1),
-    },
-}
+
+def _search_connection(url: str) -> dict:
+    """whoosh:///path/to/index (embedded), or elasticsearch://host:9200/index-name."""
+    parts = urlsplit(url)
+    if parts.scheme == "whoosh":
+        path = parts.netloc + parts.path
+        if not path:
+            raise ImproperlyConfigured(f"SEARCH_URL={url!r} names no folder for the index.")
+        return {
+            "ENGINE": "search.backends.CommonplaceWhooshEngine",
+            "PATH": str(Path(path).resolve()),
+            "WRITER_LIMITMB": env_int("SEARCH_WRITER_LIMITMB", 256),
+            "WRITER_PROCS": env_int("SEARCH_WRITER_PROCS", 1),
+        }
+    if parts.scheme in ("elasticsearch", "elasticsearch+https"):
+        scheme = "https" if parts.scheme.endswith("https") else "http"
+        return {
+            "ENGINE": "search.elasticsearch.CommonplaceElasticsearchEngine",
+            "URL": f"{scheme}://{parts.netloc}/",
+            "INDEX_NAME": parts.path.strip("/") or "commonplace",
+        }
+    raise ImproperlyConfigured(
+        f"SEARCH_URL={url!r}: use whoosh:///path/to/index or elasticsearch://host:9200/index"
+    )
+
+
+SEARCH_URL = env_str("SEARCH_URL") or f"whoosh://{DATA_DIR / 'whoosh'}"
+HAYSTACK_CONNECTIONS = {"default": _search_connection(SEARCH_URL)}
 # Index writes go through search.indexing, never haystack's per-save signal processor.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
@@ -172,3 +219,4 @@ LOGGING = {
 }
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(exist_ok=True)

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 
 from annotations import urls as annotation_urls
 from archive import urls as archive_urls
-from commonplace import accounts
+from commonplace import accounts, health
 from search import urls as search_urls
 
 api_urlpatterns = [
@@ -29,4 +29,5 @@ urlpatterns = [
     path("accounts/", include((account_urlpatterns, "accounts"))),
     path("api/", include((api_urlpatterns, "api"))),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -183,6 +183,17 @@ class CachedFieldFacet(FieldFacet):
         return super().categorizer(global_searcher)
 
 
+def prepared_documents(index, objects: Iterable, convert=lambda value: value) -> Iterator[dict]:
+    """Documents for the objects, as haystack's index defines them."""
+    for obj in objects:
+        try:
+            document = index.full_prepare(obj)
+        except SkipDocument:
+            continue
+        document.pop("boost", None)
+        yield {key: convert(value) for key, value in document.items()}
+
+
 class IndexBusy(Exception):
     """Another process held the index write lock for longer than the timeout."""
 
@@ -229,6 +240,10 @@ class CommonplaceWhooshBackend(WhooshSearchBackend):
     def setup(self):
         super().setup()
         self.parser = syntax.make_parser(self.schema)
+
+    def ping(self) -> None:
+        """Raise unless the index can be opened and read."""
+        self.searcher().doc_count()
 
     def searcher(self):
         """This thread's searcher, brought up to date with the latest commit."""
@@ -316,14 +331,7 @@ class CommonplaceWhooshBackend(WhooshSearchBackend):
                     writer.delete_document(docnum)
 
     def prepare(self, index, objects: Iterable) -> Iterator[dict]:
-        """Whoosh documents for the objects, as haystack's index defines them."""
-        for obj in objects:
-            try:
-                document = index.full_prepare(obj)
-            except SkipDocument:
-                continue
-            document.pop("boost", None)
-            yield {key: self._from_python(value) for key, value in document.items()}
+        return prepared_documents(index, objects, self._from_python)
 
     # Haystack's write API, routed through write() so that nothing bypasses the lock.
 

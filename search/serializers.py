@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from search.fields import NONE, OTHER
@@ -36,7 +37,7 @@ class SearchParamsSerializer(serializers.Serializer):
     FILTERS = ("article", "section", "author", "year", "tag")
 
 
-class ArticleRefSerializer(serializers.Serializer):
+class HitArticleSerializer(serializers.Serializer):
     slug = serializers.CharField(source="article_slug")
     title = serializers.CharField(source="article_title")
 
@@ -48,14 +49,15 @@ class SectionRefSerializer(serializers.Serializer):
 
 class HitSerializer(serializers.Serializer):
     paragraph_id = serializers.IntegerField()
-    article = ArticleRefSerializer(source="*")
+    article = HitArticleSerializer(source="*")
     section = serializers.SerializerMethodField()
     position = serializers.IntegerField()
     snippet = serializers.CharField(help_text="Safe HTML: escaped text, matches in <mark>.")
     url = serializers.SerializerMethodField(help_text="The paragraph in the reader.")
     score = serializers.FloatField(allow_null=True, help_text="Relevance; null when sorted.")
 
-    def get_section(self, hit) -> SectionRefSerializer | None:
+    @extend_schema_field(SectionRefSerializer(allow_null=True))
+    def get_section(self, hit) -> dict | None:
         if hit.section_number is None and hit.section_title is None:
             return None
         return SectionRefSerializer(hit).data

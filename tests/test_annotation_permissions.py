@@ -110,6 +110,16 @@ def test_tag_count_and_tag_page(setup):
 
 
 @with_cases
+def test_export(setup):
+    client, annotation, sees, _ = setup
+    response = client.get("/annotations/export/", {"format": "json"})
+    data = json.loads(b"".join(response.streaming_content))
+    assert ([r["uid"] for r in data["annotations"]] == [str(annotation.uid)]) is sees
+    csv = b"".join(client.get("/annotations/export/", {"format": "csv"}).streaming_content)
+    assert (NOTE_WORD in csv.decode()) is sees
+
+
+@with_cases
 def test_edit(setup):
     client, annotation, sees, changes = setup
     response = client.patch(

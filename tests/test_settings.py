@@ -77,3 +77,70 @@ def test_env_int_and_list(monkeypatch):
         env_int("NUMBER", 3)
     monkeypatch.setenv("HOSTS", "a.example, b.example ,")
     assert env_list("HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_search_url_selects_the_search_backend(tmp_path):
+    code = (
+        "import commonplace.settings as s; c = s.HAYSTACK_CONNECTIONS['default']; "
+        "print(c['ENGINE'], c.get('PATH') or c['URL'] + ' ' + c['INDEX_NAME'])"
+    )
+
+    def load(url):
+        env = {"PATH": os.environ["PATH"], "SECRET_KEY": "x", "COMMONPLACE_DATA_DIR": str(tmp_path)}
+        if url:
+            env["SEARCH_URL"] = url
+        return subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+
+    assert load(None).stdout.split() == [
+        "search.backends.CommonplaceWhooshEngine",
+        str(tmp_path / "whoosh"),
+    ]
+    assert load(f"whoosh://{tmp_path}/elsewhere").stdout.split()[1] == str(tmp_path / "elsewhere")
+    assert load("elasticsearch://search.internal:9200/archive").stdout.split() == [
+        "search.elasticsearch.CommonplaceElasticsearchEngine",
+        "http://search.internal:9200/",
+        "archive",
+    ]
+    assert load("elasticsearch+https://es:443").stdout.split()[1:] == [
+        "https://es:443/",
+        "commonplace",
+    ]
+    bad = load("solr://x")
+    assert bad.returncode != 0 and "SEARCH_URL='solr://x'" in bad.stderr
+
+
+def test_production_settings_pass_the_deploy_checks(tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": "a-long-random-production-secret-key-" + "k3y" * 10,
+        "COMMONPLACE_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_sqlite_waits_for_writers_instead_of_failing(tmp_path):
+    code = (
+        "import django; django.setup(); from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA journal_mode'); mode = c.fetchone()[0]; "
+        "c.execute('PRAGMA busy_timeout'); print(mode, c.fetchone()[0])"
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": "x",
+        "COMMONPLACE_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "commonplace.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.stdout.split() == ["wal", "20000"], result.stderr

@@ -1,0 +1,42 @@
+"""/healthz: whether this process can serve, for load balancers and monitors."""
+
+import logging
+
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from haystack import connections
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the search index both answer, 503 otherwise."""
+    checks = {"database": _check(_database), "search": _check(_search)}
+    healthy = all(state == "ok" for state in checks.values())
+    body = {"status": "ok" if healthy else "unavailable", **checks}
+    if checks["database"] == "ok":
+        from search.models import PendingIndexUpdate
+
+        body["pending_index_updates"] = PendingIndexUpdate.objects.count()
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _check(probe) -> str:
+    try:
+        probe()
+    except Exception:
+        logger.exception("Health check failed")
+        return "unavailable"
+    return "ok"
+
+
+def _database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _search() -> None:
+    connections["default"].get_backend().ping()

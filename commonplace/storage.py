@@ -1,0 +1,14 @@
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+class StaticStorage(CompressedManifestStaticFilesStorage):
+    """Fingerprinted, compressed static files once collected (make serve collects them);
+    before that (tests, runserver) a file is named as it is instead of failing the page."""
+
+    manifest_strict = False
+
+    def hashed_name(self, name, content=None, filename=None):
+        try:
+            return super().hashed_name(name, content, filename)
+        except ValueError:  # not collected yet
+            return name

@@ -1,0 +1,334 @@
+"""The scale-out search backend: haystack's Elasticsearch 7 backend, speaking the same
+language as the Whoosh one (search.backends), so that nothing else in the app changes.
+
+Chosen by SEARCH_URL=elasticsearch://host:9200/index-name; needs the `elasticsearch`
+extra (`pip install -e '.[elasticsearch]'`). Same fields, same query syntax (Lucene's
+query_string, which the search box's syntax is a subset of), same filters, facets, tag
+permissions, escaped <mark> snippets and suggestions.
+
+Two differences, both documented: a paragraph whose tag is both shared and private to
+the viewer counts twice in the tag facet (Elasticsearch counts tokens, not documents);
+and bulk rebuilds delete then re-add, so searches see a partial index while they run.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.utils.safestring import mark_safe
+from haystack.backends import BaseEngine
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.exceptions import MissingDependency
+from haystack.models import SearchResult
+from haystack.utils import get_identifier, get_model_ct
+
+from search import syntax
+from search.backends import SUGGEST_BELOW_HITS, SUGGEST_PREFIX, TAGS_FIELD, prepared_documents
+from search.fields import NONE
+from search.tagging import Viewer
+
+try:
+    from elasticsearch.helpers import bulk
+    from haystack.backends.elasticsearch7_backend import (
+        Elasticsearch7SearchBackend,
+        Elasticsearch7SearchQuery,
+    )
+except (ImportError, MissingDependency):
+    raise ImproperlyConfigured(
+        "SEARCH_URL names Elasticsearch, but its client is not installed: "
+        "pip install -e '.[elasticsearch]'"
+    ) from None
+
+# Serialises index flushes across app servers through the database they share.
+ADVISORY_LOCK = 7_231_001
+FACET_SIZE = 10_000
+SNIPPET_CHARS = 240
+_local_lock = threading.RLock()
+
+_ANALYSIS = {
+    "filter": {
+        "commonplace_stop": {"type": "stop", "stopwords": "_english_"},
+        "commonplace_pairs": {
+            "type": "shingle",
+            "min_shingle_size": 2,
+            "max_shingle_size": 2,
+            "output_unigrams": False,
+            "filler_token": "",
+        },
+    },
+    "analyzer": {
+        # Porter stems, as Whoosh's StemmingAnalyzer uses.
+        "commonplace_text": {
+            "tokenizer": "standard",
+            "filter": ["lowercase", "commonplace_stop", "porter_stem"],
+        },
+        "commonplace_unstemmed": {"tokenizer": "standard", "filter": ["lowercase"]},
+        "commonplace_shingles": {
+            "tokenizer": "standard",
+            "filter": ["lowercase", "commonplace_stop", "porter_stem", "commonplace_pairs"],
+        },
+        "commonplace_tags": {"tokenizer": "whitespace"},
+    },
+}
+
+
+class CommonplaceElasticsearchBackend(Elasticsearch7SearchBackend):
+    DEFAULT_SETTINGS = copy.deepcopy(Elasticsearch7SearchBackend.DEFAULT_SETTINGS)
+    for kind, entries in _ANALYSIS.items():
+        DEFAULT_SETTINGS["settings"]["analysis"].setdefault(kind, {}).update(entries)
+    del kind, entries
+
+    DEFAULT_FIELD_MAPPING = {"type": "text", "analyzer": "commonplace_text"}
+    FIELD_MAPPINGS = {
+        **Elasticsearch7SearchBackend.FIELD_MAPPINGS,
+        "keyword": {"type": "keyword"},
+        "unstemmed": {"type": "text", "analyzer": "commonplace_unstemmed"},
+        "shingles": {"type": "text", "analyzer": "commonplace_shingles"},
+        "stored": {"type": "keyword", "index": False},
+        "sortable_integer": {"type": "long"},
+        "tag_tokens": {"type": "text", "analyzer": "commonplace_tags", "fielddata": True},
+    }
+
+    def ping(self) -> None:
+        if not self.conn.ping():
+            raise ConnectionError(f"Elasticsearch at {self.conn} does not answer")
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """One flush at a time, across every app server that shares the database."""
+        if connection.vendor != "postgresql":
+            with _local_lock:
+                yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK])
+            try:
+                yield
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK])
+
+    def prepare(self, index, objects: Iterable) -> Iterator[dict]:
+        return prepared_documents(index, objects)
+
+    def write(
+        self,
+        *,
+        delete_terms: Iterable[tuple[tuple[str, str], ...]] = (),
+        documents: Iterable[dict] = (),
+        replace_all: bool = False,
+    ) -> int:
+        if not self.setup_complete:
+            self.setup()
+        with self.write_lock():
+            if replace_all:
+                self._delete_matching({"match_all": {}})
+            for pairs in delete_terms:
+                terms = [{"term": {field: value}} for field, value in pairs]
+                self._delete_matching({"bool": {"filter": terms}})
+            actions = (
+                {"_op_type": "index", "_index": self.index_name, "_id": doc[ID], "_source": doc}
+                for doc in documents
+            )
+            added, _ = bulk(self.conn, actions, chunk_size=500, refresh=False)
+            self.conn.indices.refresh(index=self.index_name)
+        return added
+
+    def _delete_matching(self, query: dict) -> None:
+        self.conn.delete_by_query(
+            index=self.index_name, body={"query": query}, conflicts="proceed", refresh=True
+        )
+
+    def update(self, index, iterable, commit=True):
+        objects = list(iterable)
+        self.write(
+            delete_terms=[((ID, get_identifier(obj)),) for obj in objects],
+            documents=self.prepare(index, objects),
+        )
+
+    def remove(self, obj_or_string, commit=True):
+        self.write(delete_terms=[((ID, get_identifier(obj_or_string)),)])
+
+    def clear(self, models=None, commit=True):
+        if models is None:
+            self.write(replace_all=True)
+        else:
+            self.write(delete_terms=[((DJANGO_CT, get_model_ct(model)),) for model in models])
+
+    def search(
+        self,
+        query_string,
+        sort_by=None,
+        start_offset=0,
+        end_offset=None,
+        highlight=False,
+        facets=None,
+        models=None,
+        result_class=None,
+        filters=None,
+        viewer: Viewer | None = None,
+        only_visible: bool = False,
+        **kwargs,
+    ):
+        """As CommonplaceWhooshBackend.search, on Elasticsearch."""
+        parsed = syntax.parse(str(query_string))
+        if parsed.is_empty:
+            return {"results": [], "hits": 0, "facets": {"fields": {}}, "spelling_suggestion": None}
+        if not self.setup_complete:
+            self.setup()
+        viewer = viewer or Viewer(user_id=None, sees_shared=False)
+        end = end_offset if end_offset is not None else start_offset + 20
+        body = {
+            "query": {"bool": {"must": [self._text_query(parsed.text)], "filter": []}},
+            "from": start_offset,
+            "size": max(end - start_offset, 0),
+            "track_total_hits": True,
+        }
+        conditions = body["query"]["bool"]
+        filters = dict(filters or {})
+        tag = filters.pop(TAGS_FIELD, None)
+        conditions["filter"] += [{"term": {field: value}} for field, value in filters.items()]
+        if models:
+            conditions["filter"].append({"terms": {DJANGO_CT: [get_model_ct(m) for m in models]}})
+        if tag is not None:
+            conditions["filter"].append(_tag_filter(tag, viewer))
+        if only_visible:
+            conditions["filter"].append(_visibility_filter(viewer))
+        if sort_by:
+            body["sort"] = [{field: "asc"} for field in sort_by]
+        if highlight:
+            body["highlight"] = {
+                "fields": {
+                    self.content_field_name or "text": {
+                        "number_of_fragments": 2,
+                        "fragment_size": SNIPPET_CHARS,
+                        "no_match_size": SNIPPET_CHARS,
+                    }
+                },
+                "pre_tags": ["<mark>"],
+                "post_tags": ["</mark>"],
+                "encoder": "html",  # escapes the text around the marks
+            }
+        if facets:
+            body["aggs"] = {name: _facet(name, viewer) for name in facets}
+            if TAGS_FIELD in facets:
+                body["aggs"]["untagged"] = {"filter": _tag_filter(NONE, viewer)}
+        raw = self.conn.search(index=self.index_name, body=body)
+        hits = raw["hits"]["total"]["value"]
+        return {
+            "results": [
+                self._result(hit, bool(sort_by), result_class) for hit in raw["hits"]["hits"]
+            ],
+            "hits": hits,
+            "facets": {"fields": _facet_counts(raw.get("aggregations", {}), facets or ())},
+            "spelling_suggestion": (
+                self._suggest(parsed.text, hits) if hits < SUGGEST_BELOW_HITS else None
+            ),
+        }
+
+    @staticmethod
+    def _text_query(text: str) -> dict:
+        if text == "*":
+            return {"match_all": {}}
+        return {
+            "query_string": {
+                "query": text,
+                "fields": [syntax.TEXT_FIELD, syntax.UNSTEMMED_FIELD],
+                "default_operator": "AND",
+                "analyze_wildcard": True,
+                "fuzzy_prefix_length": syntax.FUZZY_PREFIX,
+                "lenient": True,
+            }
+        }
+
+    def _result(self, hit: dict, sorted_: bool, result_class) -> SearchResult:
+        fields = dict(hit["_source"])
+        app_label, model_name = fields.pop(DJANGO_CT).split(".")
+        pk = fields.pop(DJANGO_ID)
+        fragments = hit.get("highlight", {}).get(self.content_field_name or "text")
+        if fragments:
+            fields["highlighted"] = {"text": [mark_safe(" … ".join(fragments))]}
+        score = None if sorted_ else hit.get("_score")
+        return (result_class or SearchResult)(app_label, model_name, pk, score, **fields)
+
+    def _suggest(self, text: str, hits: int) -> str | None:
+        body = {
+            "suggest": {
+                "text": text,
+                "fix": {
+                    "term": {
+                        "field": syntax.UNSTEMMED_FIELD,
+                        "prefix_length": SUGGEST_PREFIX,
+                        "max_edits": 2,
+                        "suggest_mode": "missing",
+                    }
+                },
+            },
+            "size": 0,
+        }
+        raw = self.conn.search(index=self.index_name, body=body)
+        corrected, changed = text, False
+        for entry in reversed(raw.get("suggest", {}).get("fix", [])):
+            if entry["options"]:
+                start, length = entry["offset"], entry["length"]
+                corrected = (
+                    corrected[:start] + entry["options"][0]["text"] + corrected[start + length :]
+                )
+                changed = True
+        if not changed:
+            return None
+        count = self.conn.count(index=self.index_name, body={"query": self._text_query(corrected)})
+        return corrected if count["count"] > hits else None
+
+
+def _tag_filter(tag: str, viewer: Viewer) -> dict:
+    visible = [{"prefix": {TAGS_FIELD: prefix}} for prefix in viewer.prefixes]
+    if tag == NONE:
+        return {"bool": {"must_not": visible}} if visible else {"match_all": {}}
+    tokens = viewer.tokens_for(tag)
+    return {"terms": {TAGS_FIELD: tokens}} if tokens else {"bool": {"must_not": {"match_all": {}}}}
+
+
+def _visibility_filter(viewer: Viewer) -> dict:
+    allowed = []
+    if viewer.sees_shared:
+        allowed.append({"term": {"visibility": "shared"}})
+    if viewer.user_id is not None:
+        allowed.append({"term": {"owner": str(viewer.user_id)}})
+    return (
+        {"bool": {"should": allowed, "minimum_should_match": 1}}
+        if allowed
+        else {"bool": {"must_not": {"match_all": {}}}}
+    )
+
+
+def _facet(name: str, viewer: Viewer) -> dict:
+    if name != TAGS_FIELD:
+        return {"terms": {"field": name, "size": FACET_SIZE}}
+    pattern = "|".join(f"{prefix}.*" for prefix in viewer.prefixes) or "(?!)"
+    return {"terms": {"field": TAGS_FIELD, "size": FACET_SIZE, "include": pattern}}
+
+
+def _facet_counts(aggregations: dict, names) -> dict:
+    counts = {}
+    for name in names:
+        buckets = aggregations.get(name, {}).get("buckets", [])
+        if name == TAGS_FIELD:
+            pairs = [(b["key"].split(":", 1)[1], b["doc_count"]) for b in buckets]
+            merged: dict[str, int] = {}
+            for slug, count in pairs:
+                merged[slug] = merged.get(slug, 0) + count
+            untagged = aggregations.get("untagged", {}).get("doc_count", 0)
+            counts[name] = [*merged.items(), *([(NONE, untagged)] if untagged else [])]
+        else:
+            counts[name] = [(b["key"], b["doc_count"]) for b in buckets]
+    return counts
+
+
+class CommonplaceElasticsearchEngine(BaseEngine):
+    backend = CommonplaceElasticsearchBackend
+    query = Elasticsearch7SearchQuery

@@ -1,0 +1,51 @@
+"""/healthz answers 200 when the database and the search index answer, 503 otherwise."""
+
+import pytest
+from haystack import connections
+
+from commonplace import health
+
+
+@pytest.mark.django_db
+def test_healthy(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "search": "ok",
+        "pending_index_updates": 0,
+    }
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_search_index_down(client, monkeypatch):
+    backend = connections["default"].get_backend()
+
+    def broken():
+        raise OSError("index unreadable")
+
+    monkeypatch.setattr(backend, "ping", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["search"] == "unavailable"
+    assert "index unreadable" not in response.content.decode()  # no internals leak out
+
+
+@pytest.mark.django_db
+def test_database_down(client, monkeypatch):
+    def broken():
+        raise ConnectionError("database gone")
+
+    monkeypatch.setattr(health, "_database", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "unavailable", "search": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_not_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
