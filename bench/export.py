@@ -56,7 +56,7 @@ import io, json, resource, sys, time, django
 django.setup()
 from django.core.management import call_command
 started = time.perf_counter()
-call_command("export_annotations", "--format", sys.argv[1], "--all", "-o", sys.argv[2],
+call_command("export_annotations", "--format", sys.argv[1], "-o", sys.argv[2],
              stderr=io.StringIO())
 print(json.dumps({"seconds": time.perf_counter() - started,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

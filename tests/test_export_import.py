@@ -56,7 +56,7 @@ def export(*args) -> str:
 
 
 def test_csv(library):
-    text = export("--format", "csv", "--all")
+    text = export("--format", "csv")
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert len(rows) == 5
@@ -85,7 +85,7 @@ def test_csv(library):
 
 
 def test_json_is_lossless(library):
-    data = json.loads(export("--format", "json", "--all"))
+    data = json.loads(export("--format", "json"))
     assert (data["format"], data["version"], data["count"]) == ("commonplace-annotations", 1, 5)
     record = data["annotations"][0]
     prawn = library["prawn"]
@@ -110,9 +110,7 @@ def test_json_is_lossless(library):
 
 def test_jsonld_validates_against_the_w3c_suite(library, tmp_path):
     path = tmp_path / "export.jsonld"
-    call_command(
-        "export_annotations", "--format", "jsonld", "--all", "-o", str(path), stderr=io.StringIO()
-    )
+    call_command("export_annotations", "--format", "jsonld", "-o", str(path), stderr=io.StringIO())
     result = subprocess.run(
         [sys.executable, str(VALIDATOR), "--containers", str(path)], capture_output=True, text=True
     )
@@ -146,7 +144,7 @@ def test_jsonld_validates_against_the_w3c_suite(library, tmp_path):
 
 
 def test_markdown_commonplace_book_by_article(library):
-    text = export("--format", "md", "--all")
+    text = export("--format", "md")
     tokens = MarkdownIt("commonmark").parse(text)
     headings = [
         (token.tag, tokens[i + 1].content)
@@ -169,7 +167,7 @@ def test_markdown_commonplace_book_by_article(library):
 
 
 def test_markdown_by_tag_repeats_excerpts_under_each_tag(library):
-    text = export("--format", "md", "--all", "--group-by", "tag")
+    text = export("--format", "md", "--group-by", "tag")
     html = MarkdownIt("commonmark").render(text)
     h2 = [part.split("</h2>")[0] for part in html.split("<h2>")[1:]]
     assert h2 == ["#City", "#Finance", "#humour", "Untagged"]
@@ -198,9 +196,7 @@ def test_docx_opens_in_python_docx(library, tmp_path):
     import docx
 
     path = tmp_path / "book.docx"
-    call_command(
-        "export_annotations", "--format", "docx", "--all", "-o", str(path), stderr=io.StringIO()
-    )
+    call_command("export_annotations", "--format", "docx", "-o", str(path), stderr=io.StringIO())
     document = docx.Document(str(path))
     paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
     assert paragraphs[0] == ("Title", "Commonplace book")
@@ -216,10 +212,10 @@ def test_docx_opens_in_python_docx(library, tmp_path):
 
 def test_docx_needs_a_file_and_a_bounded_selection(library, monkeypatch):
     with pytest.raises(CommandError, match="binary: give a file with -o"):
-        export("--format", "docx", "--all")
+        export("--format", "docx")
     monkeypatch.setattr("annotations.exporting.MAX_DOCX_ANNOTATIONS", 2)
     with pytest.raises(CommandError, match="too many for one Word document"):
-        export("--format", "docx", "--all", "-o", "/dev/null")
+        export("--format", "docx", "-o", "/dev/null")
 
 
 # Filters and permissions ------------------------------------------------------------------
@@ -242,18 +238,18 @@ def test_docx_needs_a_file_and_a_bounded_selection(library, monkeypatch):
     ],
 )
 def test_filters(library, args, expected):
-    data = json.loads(export("--format", "json", "--all", *args))
+    data = json.loads(export("--format", "json", *args))
     uids = {record["uid"] for record in data["annotations"]}
     assert uids == {str(library[name].uid) for name in expected}
 
 
-def test_command_line_exports_respect_permissions(library):
+def test_command_line_exports_everything_or_what_one_user_may_see(library):
     def names(*args):
         data = json.loads(export("--format", "json", *args))
         return {r["quote"] for r in data["annotations"]}
 
     shared = {"prawn cocktail offensive to evolve", "Trots?", "New Labour as such is dead"}
-    assert names() == shared
+    assert names() == shared | {"Sabotage", "Momentum HQ is in the TSSA"}
     assert names("--as", "owner") == shared | {"Sabotage"}
     assert names("--as", "other") == shared | {"Momentum HQ is in the TSSA"}
     with pytest.raises(CommandError, match="There is no user 'nobody'"):
@@ -366,9 +362,7 @@ def test_round_trip_through_a_fresh_database(library, tmp_path):
     before = {a.uid: fields(a) for a in Annotation.objects.all()}
     old_ids = set(Paragraph.objects.values_list("pk", flat=True))
     path = tmp_path / "backup.json"
-    call_command(
-        "export_annotations", "--format", "json", "--all", "-o", str(path), stderr=io.StringIO()
-    )
+    call_command("export_annotations", "--format", "json", "-o", str(path), stderr=io.StringIO())
     fresh_archive()
     assert not old_ids & set(Paragraph.objects.values_list("pk", flat=True))
     assert "5 annotation(s) imported; 0 already here" in import_file(path)
@@ -380,14 +374,14 @@ def test_round_trip_through_a_fresh_database(library, tmp_path):
 
 def test_importing_twice_adds_nothing(library, tmp_path):
     path = tmp_path / "backup.json"
-    path.write_text(export("--format", "json", "--all"), encoding="utf-8")
+    path.write_text(export("--format", "json"), encoding="utf-8")
     assert "0 annotation(s) imported; 5 already here" in import_file(path)
     assert Annotation.objects.count() == 5
 
 
 def test_import_re_anchors_by_quote_when_the_text_moved(library, tmp_path, corpus_text, write_file):
     path = tmp_path / "backup.json"
-    path.write_text(export("--format", "json", "--all"), encoding="utf-8")
+    path.write_text(export("--format", "json"), encoding="utf-8")
     position = library["prawn"].start_paragraph.position
     Annotation.objects.all().delete()
     changed = corpus_text.replace(
@@ -403,7 +397,7 @@ def test_import_re_anchors_by_quote_when_the_text_moved(library, tmp_path, corpu
 
 def test_import_jsonld(library, tmp_path):
     path = tmp_path / "export.jsonld"
-    path.write_text(export("--format", "jsonld", "--all"), encoding="utf-8")
+    path.write_text(export("--format", "jsonld"), encoding="utf-8")
     before = {
         a.uid: (a.quote, a.start_paragraph_id, a.start_offset, a.end_offset, a.note)
         for a in Annotation.objects.all()
@@ -456,7 +450,7 @@ def test_import_jsonld(library, tmp_path):
     ],
 )
 def test_an_invalid_import_writes_nothing_and_names_the_record(library, tmp_path, change, message):
-    data = json.loads(export("--format", "json", "--all"))
+    data = json.loads(export("--format", "json"))
     Annotation.objects.all().delete()
     change(data["annotations"][1])
     path = tmp_path / "broken.json"
@@ -510,7 +504,7 @@ def test_an_oversized_or_missing_file_is_refused(tmp_path, monkeypatch):
 
 
 def test_imported_times_without_a_zone_are_utc(library, tmp_path):
-    data = json.loads(export("--format", "json", "--all"))
+    data = json.loads(export("--format", "json"))
     Annotation.objects.all().delete()
     data["annotations"][0]["created"] = "2020-01-02T03:04:05"
     path = tmp_path / "naive.json"

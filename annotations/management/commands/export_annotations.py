@@ -25,8 +25,8 @@ def _date(value: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Export annotated excerpts. By default only shared annotations; --as NAME exports "
-        "what that user may see, --all every annotation (a backup for the operator)."
+        "Export annotated excerpts: every annotation, for whoever runs the server (who holds "
+        "the database anyway), or with --as NAME only what that user may see."
     )
 
     def add_arguments(self, parser):
@@ -39,9 +39,9 @@ class Command(BaseCommand):
         parser.add_argument("--until", type=_date, help="created on or before YYYY-MM-DD")
         parser.add_argument("--q", help="text in the note or the quote")
         parser.add_argument("--group-by", choices=GROUPS, default="article", help="md and docx")
-        viewer = parser.add_mutually_exclusive_group()
-        viewer.add_argument("--as", dest="viewer", metavar="NAME", help="export as this user")
-        viewer.add_argument("--all", action="store_true", help="every annotation, private too")
+        parser.add_argument(
+            "--as", dest="viewer", metavar="NAME", help="only what this user may see"
+        )
         parser.add_argument("--base-url", default=settings.COMMONPLACE_BASE_URL)
         parser.add_argument("-o", "--output", help="a file (the text formats go to stdout)")
 
@@ -86,11 +86,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def _visible(options):
-        if options["all"]:
+        if not options["viewer"]:
             return Annotation.objects.all()
-        if options["viewer"]:
-            user = get_user_model().objects.filter(username=options["viewer"]).first()
-            if user is None:
-                raise CommandError(f"There is no user {options['viewer']!r}.")
-            return Annotation.objects.visible_to(user)
-        return Annotation.objects.filter(visibility=Annotation.Visibility.SHARED)
+        user = get_user_model().objects.filter(username=options["viewer"]).first()
+        if user is None:
+            raise CommandError(f"There is no user {options['viewer']!r}.")
+        return Annotation.objects.visible_to(user)
