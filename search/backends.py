@@ -64,31 +64,34 @@ def count_values(searcher, docnums: list[int], fieldname: str) -> Counter:
     be scored; counting from cached arrays costs a fraction of that.
     """
     counts: Counter = Counter()
-    leaves = searcher.leaf_searchers()
-    for index, (leaf, offset) in enumerate(leaves):
-        stop = leaves[index + 1][1] if index + 1 < len(leaves) else None
-        low = bisect_left(docnums, offset)
-        high = len(docnums) if stop is None else bisect_left(docnums, stop)
-        if low == high:
-            continue
-        values = segment_values(leaf.reader(), fieldname)
-        local = [docnum - offset for docnum in docnums[low:high]]
+    for reader, offset, segment_docnums in _by_segment(searcher, docnums):
+        values = segment_values(reader, fieldname)
+        local = [docnum - offset for docnum in segment_docnums]
         picked = itemgetter(*local)(values)
         counts.update(picked if len(local) > 1 else (picked,))
     return counts
+
+
+def _by_segment(searcher, docnums: list[int]) -> Iterator[tuple]:
+    """(segment reader, its first document number, the sorted docnums in it) per segment
+    that holds any of them."""
+    leaves = searcher.leaf_searchers()
+    for index, (leaf, offset) in enumerate(leaves):
+        low = bisect_left(docnums, offset)
+        high = (
+            len(docnums) if index + 1 == len(leaves) else bisect_left(docnums, leaves[index + 1][1])
+        )
+        if low < high:
+            yield leaf.reader(), offset, docnums[low:high]
 
 
 def count_tags(searcher, docnums: list[int], viewer: Viewer) -> Counter:
     """Each tag the viewer may see, counted once per document; NONE for documents
     without one."""
     counts: Counter = Counter()
-    leaves = searcher.leaf_searchers()
-    for index, (leaf, offset) in enumerate(leaves):
-        stop = leaves[index + 1][1] if index + 1 < len(leaves) else None
-        low = bisect_left(docnums, offset)
-        high = len(docnums) if stop is None else bisect_left(docnums, stop)
-        values = segment_values(leaf.reader(), TAGS_FIELD) if low < high else ()
-        for docnum in docnums[low:high]:
+    for reader, offset, segment_docnums in _by_segment(searcher, docnums):
+        values = segment_values(reader, TAGS_FIELD)
+        for docnum in segment_docnums:
             slugs = viewer.visible_slugs(values[docnum - offset])
             if slugs:
                 counts.update(slugs)
@@ -194,11 +197,32 @@ def prepared_documents(index, objects: Iterable, convert=lambda value: value) ->
         yield {key: convert(value) for key, value in document.items()}
 
 
+class WritesThroughOneDoor:
+    """Haystack's write API routed through the backend's own write(), so that nothing
+    (haystack's commands included) bypasses its lock. Comes first among the bases."""
+
+    def update(self, index, iterable, commit=True):
+        objects = list(iterable)
+        self.write(
+            delete_terms=[((ID, get_identifier(obj)),) for obj in objects],
+            documents=self.prepare(index, objects),
+        )
+
+    def remove(self, obj_or_string, commit=True):
+        self.write(delete_terms=[((ID, get_identifier(obj_or_string)),)])
+
+    def clear(self, models=None, commit=True):
+        if models is None:
+            self.write(replace_all=True)
+        else:
+            self.write(delete_terms=[((DJANGO_CT, get_model_ct(model)),) for model in models])
+
+
 class IndexBusy(Exception):
     """Another process held the index write lock for longer than the timeout."""
 
 
-class CommonplaceWhooshBackend(WhooshSearchBackend):
+class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
         self.writer_limitmb = int(options.get("WRITER_LIMITMB", 256))
@@ -332,24 +356,6 @@ class CommonplaceWhooshBackend(WhooshSearchBackend):
 
     def prepare(self, index, objects: Iterable) -> Iterator[dict]:
         return prepared_documents(index, objects, self._from_python)
-
-    # Haystack's write API, routed through write() so that nothing bypasses the lock.
-
-    def update(self, index, iterable, commit=True):
-        objects = list(iterable)
-        self.write(
-            delete_terms=[((ID, get_identifier(obj)),) for obj in objects],
-            documents=self.prepare(index, objects),
-        )
-
-    def remove(self, obj_or_string, commit=True):
-        self.write(delete_terms=[((ID, get_identifier(obj_or_string)),)])
-
-    def clear(self, models=None, commit=True):
-        if models is None:
-            self.write(replace_all=True)
-        else:
-            self.write(delete_terms=[((DJANGO_CT, get_model_ct(model)),) for model in models])
 
     # Searching ---------------------------------------------------------------------------
 

@@ -25,10 +25,16 @@ from haystack.backends import BaseEngine
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import MissingDependency
 from haystack.models import SearchResult
-from haystack.utils import get_identifier, get_model_ct
+from haystack.utils import get_model_ct
 
 from search import syntax
-from search.backends import SUGGEST_BELOW_HITS, SUGGEST_PREFIX, TAGS_FIELD, prepared_documents
+from search.backends import (
+    SUGGEST_BELOW_HITS,
+    SUGGEST_PREFIX,
+    TAGS_FIELD,
+    WritesThroughOneDoor,
+    prepared_documents,
+)
 from search.fields import NONE
 from search.tagging import Viewer
 
@@ -77,7 +83,7 @@ _ANALYSIS = {
 }
 
 
-class CommonplaceElasticsearchBackend(Elasticsearch7SearchBackend):
+class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7SearchBackend):
     DEFAULT_SETTINGS = copy.deepcopy(Elasticsearch7SearchBackend.DEFAULT_SETTINGS)
     for kind, entries in _ANALYSIS.items():
         DEFAULT_SETTINGS["settings"]["analysis"].setdefault(kind, {}).update(entries)
@@ -142,22 +148,6 @@ class CommonplaceElasticsearchBackend(Elasticsearch7SearchBackend):
         self.conn.delete_by_query(
             index=self.index_name, body={"query": query}, conflicts="proceed", refresh=True
         )
-
-    def update(self, index, iterable, commit=True):
-        objects = list(iterable)
-        self.write(
-            delete_terms=[((ID, get_identifier(obj)),) for obj in objects],
-            documents=self.prepare(index, objects),
-        )
-
-    def remove(self, obj_or_string, commit=True):
-        self.write(delete_terms=[((ID, get_identifier(obj_or_string)),)])
-
-    def clear(self, models=None, commit=True):
-        if models is None:
-            self.write(replace_all=True)
-        else:
-            self.write(delete_terms=[((DJANGO_CT, get_model_ct(model)),) for model in models])
 
     def search(
         self,
