@@ -41,7 +41,9 @@ def reanchor_article(
     annotations = Annotation.objects.filter(article_id=article_id).exclude(
         anchor=Annotation.Anchor.ORPHANED
     )
-    for annotation in annotations.select_for_update():
+    # of=self: the default ordering outer-joins the start paragraph, which PostgreSQL
+    # will not lock.
+    for annotation in annotations.select_for_update(of=("self",)):
         passage = annotation.passage
         if passage is None:
             continue

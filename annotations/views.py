@@ -135,7 +135,9 @@ def tag_rename(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Give the tag a new name of 1 to 100 characters.")
         return redirect("annotations:tags")
     with transaction.atomic():
-        mine = Annotation.objects.filter(owner=request.user, tags=old).select_for_update()
+        mine = Annotation.objects.filter(owner=request.user, tags=old).select_for_update(
+            of=("self",)
+        )
         changed = 0
         for annotation in mine:
             annotation.tags.remove(old)

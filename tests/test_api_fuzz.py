@@ -7,6 +7,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
@@ -24,6 +26,20 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 
 # Loaded when the module is collected: building the schema needs no database.
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_transaction():
+    """Call the WSGI app as Django's test client does, keeping the test's connection.
+
+    At the end of each request Django closes a connection that is inside a transaction;
+    on PostgreSQL that would end the test's transaction under it.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
