@@ -10,7 +10,7 @@ from search import indexing
 
 Kind = indexing.Kind
 # While an ingest runs, flush once this many articles are waiting, not after every file.
-INGEST_FLUSH_ARTICLES = 500
+INGEST_FLUSH_ARTICLES = 100
 
 
 @receiver(post_save, sender=Article)
