@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections import defaultdict
 from pathlib import Path
 
@@ -48,7 +49,7 @@ django.setup()
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 from archive.models import Paragraph
-users = [get_user_model().objects.create_user(f"loader{n}") for n in range({clients})]
+users = [get_user_model().objects.create_user(f"loader{{n}}") for n in range({clients})]
 print(json.dumps({{
     "tokens": [Token.objects.create(user=user).key for user in users],
     "paragraphs": [[p.pk, len(p.text)] for p in Paragraph.objects.all()],
@@ -198,9 +199,7 @@ def searcher(client: Client, tally: Tally, stop: threading.Event, seed: int):
         query = rng.choice(SEARCHES)
         started = time.perf_counter()
         try:
-            status, _ = client.request(
-                "GET", "/api/search?" + http.client.urllib.parse.urlencode({"q": query})
-            )
+            status, _ = client.request("GET", "/api/search?" + urllib.parse.urlencode({"q": query}))
             tally.record("search", time.perf_counter() - started, status == 200, str(status))
         except (OSError, http.client.HTTPException) as error:
             tally.record("search", time.perf_counter() - started, False, type(error).__name__)
