@@ -113,6 +113,7 @@ def environment(data_dir: Path) -> dict:
         **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
         "COMMONPLACE_DATA_DIR": str(data_dir),
         "SECRET_KEY": "benchmark-only",
+        "HTTPS": "0",  # the test client speaks plain http
         "DJANGO_SETTINGS_MODULE": "commonplace.settings",
         "PYTHONPATH": str(ROOT),
     }

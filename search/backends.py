@@ -19,6 +19,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from operator import itemgetter
 
 from django.utils.encoding import force_str
@@ -33,6 +34,7 @@ from whoosh import query as wq
 from whoosh.fields import ID as WhooshID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, Schema
 from whoosh.sorting import ColumnCategorizer, FieldFacet, MultiFacet
+from whoosh.spelling import Corrector
 from whoosh.writing import CLEAR
 
 from search import syntax
@@ -131,6 +133,14 @@ class _Recorder(collectors.WrappingCollector):
     def collect_matches(self):
         for sub_docnum in self.child.matches():
             self.collect(sub_docnum)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a search is limited to besides its words: conditions to meet, a mask."""
+
+    conditions: list[wq.Query]
+    mask: wq.Query | None
 
 
 def collect(searcher, query, limit: int, sortedby, mask) -> tuple:
@@ -378,13 +388,15 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         filters=None,
         viewer: Viewer | None = None,
         only_visible: bool = False,
+        suggest: bool = True,
         **kwargs,
     ):
         """Search with the reader's query language.
 
         filters are {field: exact value}; a "tags" filter (a tag slug, or NONE for "no
         tag") and the "tags" facet count only what the viewer may see. only_visible keeps
-        the documents that carry a visibility the viewer may see (annotations).
+        the documents that carry a visibility the viewer may see (annotations). suggest
+        False skips "did you mean", for searches whose caller shows none.
         """
         searcher = self.searcher()
         parsed = syntax.parse(force_str(query_string), self.parser)
@@ -422,7 +434,9 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
                 }
             },
             "spelling_suggestion": (
-                self.suggest(parsed, searcher, hits) if hits < SUGGEST_BELOW_HITS else None
+                self.suggest(parsed, searcher, hits, Scope(conditions[1:], mask))
+                if suggest and hits < SUGGEST_BELOW_HITS
+                else None
             ),
         }
 
@@ -463,11 +477,12 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
             fields["highlighted"] = {self.content_field_name: [highlighter.snippet(text)]}
         return (result_class or SearchResult)(app_label, model_name, pk, score, **fields)
 
-    def suggest(self, parsed: syntax.ParsedQuery, searcher, hits: int) -> str | None:
+    def suggest(self, parsed: syntax.ParsedQuery, searcher, hits: int, scope: Scope) -> str | None:
         """The query with its unknown words replaced by the nearest words in the index,
-        if that finds more than the query did."""
-        corrector = searcher.corrector(syntax.UNSTEMMED_FIELD)
+        if that finds more than the query did within the same scope: a word from someone's
+        private note is never suggested to anyone searching paragraphs."""
         reader = searcher.reader()
+        corrector = SegmentwiseCorrector(reader, syntax.UNSTEMMED_FIELD)
         text = parsed.text
         replacements = []
         for leaf in syntax.positive_leaves(parsed.query):
@@ -491,9 +506,34 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         for start, end, word in sorted(replacements, reverse=True):
             text = text[:start] + word + text[end:]
         suggestion = syntax.parse(text, self.parser)
-        if suggestion.is_empty or len(searcher.search(suggestion.query, limit=1)) <= hits:
+        if suggestion.is_empty:
             return None
-        return text
+        query = wq.And([syntax.for_search(suggestion.query), *scope.conditions])
+        _, found = collect(searcher, query, 1, None, scope.mask)
+        return text if len(found) > hits else None
+
+
+class SegmentwiseCorrector(Corrector):
+    """Whoosh's reader corrector, asking each segment for the words near a misspelling.
+
+    A segment walks its word list with an automaton; a reader of several segments falls
+    back to computing the distance to every word of the lexicon in Python (150 ms at
+    1,000 articles, against 3 ms a segment). Ranked as Whoosh ranks them: by the edit
+    distance allowed, then by frequency in the whole index.
+    """
+
+    def __init__(self, reader, fieldname: str):
+        self.reader, self.fieldname = reader, fieldname
+
+    def _suggestions(self, text, maxdist, prefix):
+        seen = set()
+        for leaf, _ in self.reader.leaf_readers():
+            for word in leaf.terms_within(self.fieldname, text, maxdist, prefix=prefix):
+                if word in seen:
+                    continue
+                seen.add(word)
+                frequency = self.reader.frequency(self.fieldname, word) or 1
+                yield 0 - (maxdist + 0.5 / frequency), word
 
 
 class CommonplaceWhooshEngine(BaseEngine):

@@ -152,7 +152,8 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
 def search_notes(text: str, viewer: Viewer, limit: int) -> tuple[list[NoteHit], int]:
     """Annotations whose note, quote or tags match, among those the viewer may see."""
     query = connections["default"].get_query()
-    query.raw_search(text, viewer=viewer, only_visible=True)
+    # Notes come with the paragraph search's "did you mean": a second one would be waste.
+    query.raw_search(text, viewer=viewer, only_visible=True, suggest=False)
     query.add_model(Annotation)
     query.set_limits(0, limit)
     ids = [int(result.pk) for result in query.get_results()]

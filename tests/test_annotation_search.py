@@ -84,6 +84,16 @@ def test_notes_and_tags_are_searchable(owner, users):
     assert search(owner, q="elephant")["count"] == 0  # no paragraph holds the word
 
 
+def test_a_private_note_never_becomes_a_suggestion(owner, users, client_for):
+    annotate(users.owner, "prawn cocktail", note="Quetzalcoatlus, privately")
+    indexing.flush()
+    for client in (client_for(users.other), client_for(None), owner):
+        data = search(client, q="Quetzalcoatlvs")
+        assert (data["count"], data["suggestion"]) == (0, None)
+    # The owner finds the note itself, under its own spelling.
+    assert search(owner, q="Quetzalcoatlus")["notes"]["count"] == 1
+
+
 def test_a_passage_across_paragraphs_tags_each(owner):
     first, second = Paragraph.objects.filter(article__slug__startswith="losing")[:2]
     response = owner.post(
