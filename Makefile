@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 WORKERS ?= 4
+THREADS ?= 4
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: install install-dev run serve test test-postgres fuzz lint format clean
@@ -40,7 +41,7 @@ run: install
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/gunicorn commonplace.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) \
+	$(BIN)/gunicorn commonplace.wsgi --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) \
 		--access-logfile - --graceful-timeout 30
 
 lint: install-dev

@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 WORKERS = 4
+# As `make serve`: a request waiting for its index update must not keep searches waiting.
+THREADS = 4
 SEARCHES = [
     "labour",
     '"prawn cocktail"',
@@ -234,6 +236,8 @@ def run(args) -> dict:
                 "commonplace.wsgi",
                 "--workers",
                 str(WORKERS),
+                "--threads",
+                str(THREADS),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--timeout",

@@ -297,16 +297,17 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
     # Writing -----------------------------------------------------------------------------
 
     @contextmanager
-    def write_lock(self) -> Iterator[None]:
-        """Hold the index for writing, waiting for any other process that holds it.
+    def write_lock(self, wait: bool = True) -> Iterator[bool]:
+        """Hold the index for writing; yields whether it is held.
 
-        Re-entrant within a thread, so a caller can hold it across several writes.
+        Waits for any other process that holds it, unless wait is False. Re-entrant
+        within a thread, so a caller can hold it across several writes.
         """
         depth = getattr(self._local, "lock_depth", 0)
         if depth:
             self._local.lock_depth = depth + 1
             try:
-                yield
+                yield True
             finally:
                 self._local.lock_depth = depth
             return
@@ -320,13 +321,16 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
                     fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    if not wait:
+                        yield False
+                        return
                     if time.monotonic() > deadline:
                         raise IndexBusy(
                             f"the search index stayed locked for {self.lock_timeout:.0f} s"
                         ) from None
                     time.sleep(0.01)
             self._local.lock_depth = 1
-            yield
+            yield True
         finally:
             self._local.lock_depth = 0
             os.close(descriptor)  # closing releases the lock

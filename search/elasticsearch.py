@@ -84,6 +84,8 @@ _ANALYSIS = {
 
 
 class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7SearchBackend):
+    # Seconds a request waits for its index update while another process applies them.
+    lock_timeout = 120.0
     DEFAULT_SETTINGS = copy.deepcopy(Elasticsearch7SearchBackend.DEFAULT_SETTINGS)
     for kind, entries in _ANALYSIS.items():
         DEFAULT_SETTINGS["settings"]["analysis"].setdefault(kind, {}).update(entries)
@@ -105,18 +107,29 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
             raise ConnectionError(f"Elasticsearch at {self.conn} does not answer")
 
     @contextmanager
-    def write_lock(self) -> Iterator[None]:
-        """One flush at a time, across every app server that shares the database."""
+    def write_lock(self, wait: bool = True) -> Iterator[bool]:
+        """One flush at a time, across every app server that shares the database; yields
+        whether it is held (at once False, without wait, when another holds it)."""
         if connection.vendor != "postgresql":
-            with _local_lock:
-                yield
+            held = _local_lock.acquire(blocking=wait)
+            try:
+                yield held
+            finally:
+                if held:
+                    _local_lock.release()
             return
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK])
+            if wait:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK])
+                held = True
+            else:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK])
+                held = cursor.fetchone()[0]
             try:
-                yield
+                yield held
             finally:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK])
+                if held:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK])
 
     def prepare(self, index, objects: Iterable) -> Iterator[dict]:
         return prepared_documents(index, objects)

@@ -1,10 +1,12 @@
 """The one path by which the database reaches the search index.
 
 Changes are recorded as PendingIndexUpdate rows inside the transaction that makes them.
-After commit, flush() takes the index write lock, applies every pending row with one
+After commit, the process takes the index write lock, applies every pending row with one
 writer and one commit, and deletes the rows it applied. Whoever holds the lock applies
-everyone's pending rows, so concurrent processes group their commits; a process that dies
-before flushing leaves its rows for the next flush. Documents are built from the database
+everyone's pending rows, so concurrent processes group their commits: a request that
+finds the lock taken waits for its own rows to be applied, usually by the holder (see
+flush_until_applied); a process that dies before flushing leaves its rows for the next
+flush. Documents are built from the database
 at flush time, so a late flush never writes stale data.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
@@ -28,6 +31,8 @@ from search.models import PendingIndexUpdate
 logger = logging.getLogger(__name__)
 
 Kind = PendingIndexUpdate.Kind
+# How often a request whose update another process is applying looks whether it is done.
+BUSY_POLL_SECONDS = 0.02
 # Pending rows applied per commit; a bigger backlog takes several commits.
 FLUSH_BATCH = 2_000
 QUERY_CHUNK = 2_000
@@ -55,7 +60,8 @@ def enqueue(kind: str, ids: Iterable[int]) -> None:
         return
     PendingIndexUpdate.objects.bulk_create(rows)
     if not getattr(_state, "deferred", 0):
-        transaction.on_commit(flush_safely)
+        pks = [row.pk for row in rows]
+        transaction.on_commit(lambda: flush_safely(pks))
 
 
 def enqueue_articles(article_ids: Iterable[int]) -> None:
@@ -82,35 +88,70 @@ def pending_count() -> int:
 
 
 def flush() -> int:
-    """Apply every pending update to the index; returns how many rows were applied."""
+    """Apply every pending update to the index, waiting for the lock; returns the rows
+    applied."""
     applied = 0
     search = backend()
     while True:
         with search.write_lock():
-            rows = list(
-                PendingIndexUpdate.objects.values_list("pk", "kind", "object_id")[:FLUSH_BATCH]
-            )
-            if not rows:
-                return applied
-            by_kind: dict[str, set[int]] = defaultdict(set)
-            for _, kind, object_id in rows:
-                by_kind[kind].add(object_id)
-            _apply(search, by_kind)
-            pks = [pk for pk, _, _ in rows]
-            for start in range(0, len(pks), QUERY_CHUNK):
-                PendingIndexUpdate.objects.filter(pk__in=pks[start : start + QUERY_CHUNK]).delete()
-            applied += len(rows)
+            batch = _apply_batch(search)
+        if not batch:
+            return applied
+        applied += batch
 
 
-def flush_safely() -> None:
-    """flush() after a commit: a failure must not fail the request that made the change.
+def flush_until_applied(pks: list[int]) -> None:
+    """Return once these pending rows are in the index, applied by whoever got there first.
 
-    The rows stay pending, so the next flush (or update_index) applies them.
+    Holding the lock, this process applies every pending row (in order, up to its own),
+    so the requests that wait meanwhile usually find theirs applied when the holder lets
+    go, and return without a commit of their own: one commit serves many writers, and no
+    request works for others beyond its own rows.
+    """
+    search = backend()
+    mine = PendingIndexUpdate.objects.filter(pk__in=pks)
+    deadline = time.monotonic() + search.lock_timeout
+    while mine.exists():
+        with search.write_lock(wait=False) as held:
+            if held:
+                while mine.exists() and _apply_batch(search):
+                    pass
+                return
+        if time.monotonic() > deadline:
+            raise TimeoutError("the search index stayed busy; the update stays pending")
+        _pause()
+
+
+def _pause() -> None:
+    time.sleep(BUSY_POLL_SECONDS)
+
+
+def flush_safely(pks: list[int] | None = None) -> None:
+    """Flush after a commit: a failure must not fail the request that made the change.
+
+    With pks, wait only until those rows are applied; without, apply all. Rows that fail
+    stay pending, so the next flush (or update_index) applies them.
     """
     try:
-        flush()
+        flush() if pks is None else flush_until_applied(pks)
     except Exception:
         logger.exception("Search index update deferred: it will be retried on the next write")
+
+
+def _apply_batch(search) -> int:
+    """Apply up to FLUSH_BATCH pending rows in one commit; the caller holds the lock."""
+    pending = PendingIndexUpdate.objects.order_by("pk")
+    rows = list(pending.values_list("pk", "kind", "object_id")[:FLUSH_BATCH])
+    if not rows:
+        return 0
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for _, kind, object_id in rows:
+        by_kind[kind].add(object_id)
+    _apply(search, by_kind)
+    pks = [pk for pk, _, _ in rows]
+    for start in range(0, len(pks), QUERY_CHUNK):
+        PendingIndexUpdate.objects.filter(pk__in=pks[start : start + QUERY_CHUNK]).delete()
+    return len(rows)
 
 
 def _apply(search, by_kind: dict[str, set[int]]) -> None:

@@ -4,11 +4,17 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS
+from search import indexing
+from search.models import PendingIndexUpdate
+from search.query import SearchRequest, search
+from search.tagging import Viewer
+from tests.conftest import CORPUS, annotate
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 4
@@ -124,3 +130,57 @@ print(json.dumps([before, applied, search(SearchRequest(q="kumquat"), Viewer.of(
     before, applied, after = json.loads(result.stdout)
     assert before == [1, 0]
     assert (applied, after) == (1, 1)
+
+
+@pytest.fixture
+def index_held_elsewhere():
+    """The index write lock, held by another thread as another process would hold it."""
+    release, held = threading.Event(), threading.Event()
+
+    def hold():
+        with indexing.backend().write_lock():
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(10)
+    yield release
+    release.set()
+    holder.join(10)
+
+
+def pending_pks() -> list[int]:
+    return list(PendingIndexUpdate.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.usefixtures("ingested")
+def test_a_request_waits_while_the_holder_applies_its_rows(
+    users, index_held_elsewhere, monkeypatch
+):
+    annotate(users.owner, "prawn cocktail", note="kumquat")
+    pauses = []
+
+    def holder_applies_them():
+        # What the process holding the lock does meanwhile: apply the pending rows.
+        pauses.append(True)
+        PendingIndexUpdate.objects.all().delete()
+
+    monkeypatch.setattr(indexing, "_pause", holder_applies_them)
+    indexing.flush_until_applied(pending_pks())
+
+    # It returned without the lock, which the other holder still has.
+    assert len(pauses) == 1 and not index_held_elsewhere.is_set()
+
+
+@pytest.mark.usefixtures("ingested")
+def test_a_request_applies_its_rows_once_the_holder_lets_go(
+    users, index_held_elsewhere, monkeypatch
+):
+    annotate(users.owner, "prawn cocktail", note="kumquat")
+    monkeypatch.setattr(indexing, "_pause", lambda: index_held_elsewhere.set() or time.sleep(0.2))
+    indexing.flush_until_applied(pending_pks())
+
+    assert index_held_elsewhere.is_set() and indexing.pending_count() == 0
+    viewer = Viewer.of(users.owner)
+    assert search(SearchRequest(q="kumquat"), viewer).notes_count == 1
