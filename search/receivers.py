@@ -10,7 +10,9 @@ from search import indexing
 
 Kind = indexing.Kind
 # While an ingest runs, flush once this many articles are waiting, not after every file.
-INGEST_FLUSH_ARTICLES = 100
+# Each flush leaves a segment that every search then visits: at 100, 1,000 articles left
+# 11 segments and search ran 1.77x bare Whoosh; at 500 they leave 2 and it runs 1.39x.
+INGEST_FLUSH_ARTICLES = 500
 
 
 @receiver(post_save, sender=Article)
