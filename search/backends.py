@@ -467,9 +467,12 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         def documents(cts: list[str]) -> int:
             return sum(searcher.doc_frequency(DJANGO_CT, ct) for ct in cts)
 
+        def any_of(cts: list[str]) -> wq.Query:
+            return wq.Or([wq.Term(DJANGO_CT, ct) for ct in cts])
+
         if documents(others) <= documents(wanted):
-            return None, wq.Or([wq.Term(DJANGO_CT, ct) for ct in others])
-        return wq.Or([wq.Term(DJANGO_CT, ct) for ct in wanted]), None
+            return None, any_of(others)
+        return any_of(wanted), None
 
     def _result(self, hit, score, highlighter: Highlighter | None, result_class) -> SearchResult:
         """A haystack result; score is None when sorted (Whoosh gives the sort key)."""

@@ -175,6 +175,7 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
         filters=None,
         viewer: Viewer | None = None,
         only_visible: bool = False,
+        suggest: bool = True,
         **kwargs,
     ):
         """As CommonplaceWhooshBackend.search, on Elasticsearch."""
@@ -229,7 +230,9 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
             "hits": hits,
             "facets": {"fields": _facet_counts(raw.get("aggregations", {}), facets or ())},
             "spelling_suggestion": (
-                self._suggest(parsed.text, hits) if hits < SUGGEST_BELOW_HITS else None
+                self._suggest(parsed.text, hits, conditions["filter"])
+                if suggest and hits < SUGGEST_BELOW_HITS
+                else None
             ),
         }
 
@@ -258,7 +261,9 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
         score = None if sorted_ else hit.get("_score")
         return (result_class or SearchResult)(app_label, model_name, pk, score, **fields)
 
-    def _suggest(self, text: str, hits: int) -> str | None:
+    def _suggest(self, text: str, hits: int, scope: list[dict]) -> str | None:
+        """As the Whoosh backend's suggest: kept only if it finds more within the same
+        filters (model, visibility), so no one is offered a word from a private note."""
         body = {
             "suggest": {
                 "text": text,
@@ -284,7 +289,8 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
                 changed = True
         if not changed:
             return None
-        count = self.conn.count(index=self.index_name, body={"query": self._text_query(corrected)})
+        query = {"bool": {"must": [self._text_query(corrected)], "filter": scope}}
+        count = self.conn.count(index=self.index_name, body={"query": query})
         return corrected if count["count"] > hits else None
 
 
