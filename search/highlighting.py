@@ -14,6 +14,7 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from whoosh import query
+from whoosh.analysis import Token
 from whoosh.highlight import (
     BasicFragmentScorer,
     ContextFragmenter,
@@ -24,7 +25,7 @@ from whoosh.highlight import (
 from whoosh.lang.porter import stem
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from search.syntax import TEXT_FIELD, UNSTEMMED_ANALYZER, UNSTEMMED_FIELD, positive_leaves
+from search.syntax import TEXT_FIELD, UNSTEMMED_FIELD, WORD_PATTERN, positive_leaves
 
 SNIPPET_CHARS = 240
 SNIPPET_SURROUND = 60
@@ -49,6 +50,8 @@ class Highlighter:
         self.prefixes: list[str] = []
         self.patterns: list[re.Pattern] = []
         self.fuzzy: list[tuple[str, int, int]] = []
+        # A paragraph repeats its words, and hits share them: decide each word once.
+        self._verdicts: dict[str, bool] = {}
         for leaf in positive_leaves(parsed_query):
             self._add(leaf)
 
@@ -73,6 +76,12 @@ class Highlighter:
 
     def matches(self, word: str) -> bool:
         """Whether a lower-cased word of the text matches the query."""
+        verdict = self._verdicts.get(word)
+        if verdict is None:
+            verdict = self._verdicts[word] = self._decide(word)
+        return verdict
+
+    def _decide(self, word: str) -> bool:
         if word in self.words or _stem(word) in self.stems:
             return True
         if any(word.startswith(prefix) for prefix in self.prefixes):
@@ -85,7 +94,13 @@ class Highlighter:
         )
 
     def _tokens(self, text: str):
-        for token in UNSTEMMED_ANALYZER(text, chars=True, mode="index"):
+        """The unstemmed analyzer's tokens, marked. Made here rather than by the analyzer
+        (same pattern, lower-cased), which costs three times as much per word; one Token
+        is reused, as Whoosh's tokenizers do, and the fragmenter copies those it keeps."""
+        token = Token(positions=False, chars=True, removestops=False, mode="index")
+        for found in WORD_PATTERN.finditer(text):
+            token.text = found.group().lower()
+            token.startchar, token.endchar = found.span()
             token.matched = self.matches(token.text)
             yield token
 

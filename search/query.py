@@ -157,6 +157,8 @@ def search_notes(text: str, viewer: Viewer, limit: int) -> tuple[list[NoteHit], 
     query.add_model(Annotation)
     query.set_limits(0, limit)
     ids = [int(result.pk) for result in query.get_results()]
+    if not ids:
+        return [], 0
     # The database has the last word on what a viewer may see.
     found = Annotation.objects.filter(pk__in=ids).select_related("owner", "article")
     visible = {a.pk: a for a in found.prefetch_related("tags") if a.is_visible_to(viewer.user)}
@@ -238,7 +240,7 @@ def _labels(name: str, values: list[str], request: SearchRequest) -> dict[str, s
     labels = {value: NONE_LABELS[name] for value in values if value == NONE and name in NONE_LABELS}
     if name == "section":
         labels.update(_section_labels(values, request.filters.get("article")))
-    elif name == "tag":
+    elif name == "tag" and any(value != NONE for value in values):
         labels.update(Tag.objects.filter(slug__in=values).values_list("slug", "name"))
     return labels
 

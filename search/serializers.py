@@ -60,10 +60,23 @@ class HitSerializer(serializers.Serializer):
     def get_section(self, hit) -> dict | None:
         if hit.section_number is None and hit.section_title is None:
             return None
-        return SectionRefSerializer(hit).data
+        return {"number": hit.section_number, "title": hit.section_title}
 
     def get_url(self, hit) -> str:
         return self.context["request"].build_absolute_uri(hit.url)
+
+    def to_representation(self, hit) -> dict:
+        # Every search serialises a page of hits: skip the per-field machinery. The
+        # fields above still describe the shape, for the schema.
+        return {
+            "paragraph_id": hit.paragraph_id,
+            "article": {"slug": hit.article_slug, "title": hit.article_title},
+            "section": self.get_section(hit),
+            "position": hit.position,
+            "snippet": str(hit.snippet),
+            "url": self.get_url(hit),
+            "score": hit.score,
+        }
 
 
 class FacetBucketSerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ from whoosh.analysis import (
     StemmingAnalyzer,
     StopFilter,
 )
+from whoosh.analysis.tokenizers import default_pattern
 from whoosh.fields import TEXT, Schema
 from whoosh.qparser import (
     FieldsPlugin,
@@ -33,8 +34,10 @@ UNSTEMMED_FIELD = "exact"
 SHINGLE_FIELD = "shingles"
 MAX_QUERY_CHARS = 500
 
+# What a word is, to the unstemmed analyzer and the highlighter: Whoosh's default.
+WORD_PATTERN = default_pattern
 STEMMING_ANALYZER = StemmingAnalyzer()
-UNSTEMMED_ANALYZER = RegexTokenizer() | LowercaseFilter()
+UNSTEMMED_ANALYZER = RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
 # Each pair of neighbouring stems, stop words left out as in the stemmed text, is one
 # term: a two-word phrase is then one lookup instead of a position check per document.
 SHINGLE_ANALYZER = (

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from archive.models import Article, Paragraph
-from search import indexing
+from search import indexing, syntax
 from search.fields import NONE
 from tests.conftest import CORPUS, MOMENTUM, NEW_LABOUR, article_text
 
@@ -129,6 +129,23 @@ def test_did_you_mean_reads_every_segment(client, write_file):
     assert not indexing.backend().searcher().reader().is_atomic()
     assert api(client, q="Quetzalcoatlvs")["suggestion"] == "quetzalcoatlus"
     assert api(client, q="Momentm")["suggestion"] == "momentum"
+
+
+def test_relevance_is_whooshs_own_bm25f_across_segments(client, write_file):
+    # The backend scores from field lengths it keeps per segment: the scores must be the
+    # ones Whoosh's own BM25F gives, segment by segment.
+    text = article_text("More Labour", ["Labour and the unions: Labour's election."])
+    call_command("ingest", str(write_file("more.txt", text)), stdout=io.StringIO())
+    backend = indexing.backend()
+    assert not backend.searcher().reader().is_atomic()
+    for q in ["labour", "election OR government", '"New Labour"', "Corbyn momentum"]:
+        with backend.index.searcher() as plain:
+            query = syntax.for_search(syntax.parse(q, backend.parser).query)
+            expected = {int(hit["django_id"]): hit.score for hit in plain.search(query, limit=None)}
+        results = api(client, q=q)["results"]
+        assert results
+        for hit in results:
+            assert hit["score"] == pytest.approx(expected[hit["paragraph_id"]], rel=1e-9)
 
 
 def test_facets_add_up_to_the_count(client):
