@@ -111,6 +111,7 @@ class SearchOutcome:
         return (self.page - 1) * PAGE_SIZE + 1
 
 
+@syntax.one_search()
 def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
     """Paragraphs matching the request, with what the viewer may see of tags and notes."""
     outcome = SearchOutcome(request=request, page=request.page)

@@ -84,6 +84,31 @@ def test_notes_and_tags_are_searchable(owner, users):
     assert search(owner, q="elephant")["count"] == 0  # no paragraph holds the word
 
 
+def test_paragraph_hits_never_include_annotations_as_they_come_and_go(owner, users):
+    # A paragraph search masks annotation documents out, and keeps the mask between
+    # searches: it must follow the index as annotations are added and deleted.
+    first = annotate(users.owner, "prawn cocktail", note="An elephant", visibility="shared")
+    indexing.flush()
+    assert search(owner, q="elephant")["count"] == 0
+    later = annotate(users.owner, "New Labour as such is dead", note="Another elephant, dead")
+    indexing.flush()
+    for q in ["elephant", "dead", "elephant OR dead"]:
+        data = search(owner, q=q)
+        paragraphs = set(Paragraph.objects.values_list("pk", flat=True))
+        assert {hit["paragraph_id"] for hit in data["results"]} <= paragraphs
+        assert data["count"] == sum(bucket["count"] for bucket in data["facets"]["article"])
+    assert search(owner, q="elephant")["count"] == 0
+    assert search(owner, q="elephant")["notes"]["count"] == 2
+    first.delete()
+    later.delete()
+    indexing.flush()
+    assert search(owner, q="elephant")["notes"]["count"] == 0
+    assert (
+        search(owner, q="dead")["count"]
+        == Paragraph.objects.filter(text__iregex=r"\bdead\b").count()
+    )
+
+
 def test_a_private_note_never_becomes_a_suggestion(owner, users, client_for):
     annotate(users.owner, "prawn cocktail", note="Quetzalcoatlus, privately")
     indexing.flush()
