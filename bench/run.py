@@ -9,8 +9,10 @@
 2. Peak memory of the ingest at a quarter, half and all of the corpus: flat in N means the
    corpus is streamed, not loaded whole.
 3. /api/search latency through the whole Django stack (middleware, view, haystack,
-   serializer), against bare Whoosh parsing, searching and highlighting the same queries
-   in the same index, interleaved query by query. p50 and p95 of each.
+   serializer), signed in as one of 10 readers who have annotated the archive (2,000
+   annotations by default, half shared, tagged, indexed), against bare Whoosh parsing,
+   searching and highlighting the same queries in the same index, interleaved query by
+   query. p50 and p95 of each.
 
 It prints a Markdown report and writes bench/out/results.json. Nothing here runs in the
 test suite: speed is measured here, never asserted in a unit test.
@@ -107,6 +109,48 @@ print(json.dumps({
 }))
 """
 
+# Readers' annotations, as a deployment has them: spread over the archive, half shared,
+# tagged, with notes in the corpus's words, indexed through the app's own queue. Searches
+# are then made by one of these readers, who sees shared tags and notes and their own.
+ANNOTATE = """
+import sys, django
+django.setup()
+from django.contrib.auth import get_user_model
+from annotations.models import Annotation, Tag, TaggedAnnotation
+from archive.models import Paragraph
+from search import indexing
+from search.models import PendingIndexUpdate
+
+def fill(count):
+    users = [get_user_model().objects.create_user(f"reader{n}") for n in range(10)]
+    tags = [Tag.objects.create(name=f"theme {n}") for n in range(30)]
+    paragraphs = list(Paragraph.objects.order_by("pk"))
+    step = max(len(paragraphs) // count, 1)
+    annotations = []
+    for n in range(count):
+        p = paragraphs[(n * step) % len(paragraphs)]
+        start = (n * 7) % max(len(p.text) - 120, 1)
+        end = min(start + 40, len(p.text))
+        annotations.append(Annotation(
+            owner=users[n % 10], article_id=p.article_id, start_paragraph=p, end_paragraph=p,
+            start_offset=start, end_offset=end, quote=p.text[start:end],
+            prefix=p.text[max(start - 32, 0):start], suffix=p.text[end:end + 32],
+            note=p.text[end:end + 80], visibility="shared" if n % 2 else "private"))
+    annotations = Annotation.objects.bulk_create(annotations, batch_size=1000)
+    TaggedAnnotation.objects.bulk_create(
+        [TaggedAnnotation(content_object_id=a.pk, tag=tags[n % 30])
+         for n, a in enumerate(annotations)], batch_size=1000)
+    indexing.begin_deferral()
+    indexing.enqueue(PendingIndexUpdate.Kind.ANNOTATION, [a.pk for a in annotations])
+    indexing.enqueue(PendingIndexUpdate.Kind.PARAGRAPH, [a.start_paragraph_id for a in annotations])
+    indexing.end_deferral()
+
+if not Annotation.objects.exists():
+    fill(int(sys.argv[1]))
+print("{}")
+"""
+SEARCHER = "reader0"
+
 
 def environment(data_dir: Path) -> dict:
     return {
@@ -174,17 +218,28 @@ def bench_memory(articles: int, work: Path) -> list[dict]:
     return rows
 
 
+def annotate(data_dir: Path, count: int) -> None:
+    """Add `count` readers' annotations to an ingested data folder, unless it has some."""
+    if count:
+        run_json(ANNOTATE, str(count), env=environment(data_dir))
+
+
 def bench_search(data_dir: Path, rounds: int) -> dict:
     os.environ.update(environment(data_dir))
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.test import Client
     from whoosh.index import open_dir
 
+    from annotations.models import Annotation
     from search import syntax
 
     client = Client()
+    searcher_user = get_user_model().objects.filter(username=SEARCHER).first()
+    if searcher_user:
+        client.force_login(searcher_user)
     index = open_dir(str(data_dir / "whoosh"))
     searcher = index.searcher()
     parser = syntax.make_parser(index.schema)
@@ -220,6 +275,8 @@ def bench_search(data_dir: Path, rounds: int) -> dict:
     summary["queries"] = queries
     summary["p50_ratio"] = summary["django"]["p50"] / summary["bare"]["p50"]
     summary["documents"] = searcher.doc_count()
+    summary["annotations"] = Annotation.objects.count()
+    summary["signed_in"] = searcher_user is not None
     return summary
 
 
@@ -276,8 +333,9 @@ def report(args, ingest: dict, memory: list[dict], search: dict) -> str:
 
 def search_report(args, search: dict) -> str:
     lines = [
-        f"### Search latency ({search['documents']:,} paragraphs, {len(search['queries'])} queries"
-        f" × {args.rounds} rounds)",
+        f"### Search latency ({search['documents']:,} documents, of which "
+        f"{search['annotations']:,} annotations; {len(search['queries'])} queries"
+        f" × {args.rounds} rounds, {'signed in' if search['signed_in'] else 'anonymous'})",
         "",
         "| | p50 | p95 |",
         "| --- | --- | --- |",
@@ -306,12 +364,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30, help="rounds of the query mix")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument(
+        "--annotations",
+        type=int,
+        default=2000,
+        help="readers' annotations added before the search is measured (0 for none)",
+    )
+    parser.add_argument(
         "--data-dir",
         type=Path,
         help="measure search alone, against the index of an earlier ingest in this folder",
     )
     args = parser.parse_args()
     if args.data_dir:
+        annotate(args.data_dir.resolve(), args.annotations)
         search = bench_search(args.data_dir.resolve(), args.rounds)
         print(search_report(args, search))
         return
@@ -325,6 +390,7 @@ def main() -> None:
         ingest, data_dir = bench_ingest(corpus, work, args.repeat)
         memory = [] if args.skip_memory else bench_memory(args.articles, work)
         print("Search latency:", file=sys.stderr)
+        annotate(data_dir, args.annotations)
         search = bench_search(data_dir, args.rounds)
     results = {"ingest": ingest, "memory": memory, "search": search}
     (out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
