@@ -35,6 +35,18 @@ class TaggedAnnotation(TaggedItemBase):
         ]
 
 
+def tag_names_of(annotation_ids) -> dict[int, list[str]]:
+    """Each annotation's tag names, in Tag's order, in one light query: taggit's prefetch
+    costs twice as much where only the names are shown."""
+    names: dict[int, list[str]] = {}
+    pairs = TaggedAnnotation.objects.filter(content_object_id__in=annotation_ids)
+    for annotation_id, name in pairs.order_by("tag__name").values_list(
+        "content_object_id", "tag__name"
+    ):
+        names.setdefault(annotation_id, []).append(name)
+    return names
+
+
 def anonymous_reads_shared() -> bool:
     return settings.COMMONPLACE_ANONYMOUS_READS_SHARED
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from haystack import connections
 
-from annotations.models import Annotation, Tag
+from annotations.models import Annotation, Tag, tag_names_of
 from archive.models import Paragraph, Section
 from search import syntax
 from search.fields import LABEL_SEPARATOR, NONE, OTHER
@@ -91,6 +91,7 @@ class FacetBucket:
 class NoteHit:
     annotation: Annotation
     snippet: SafeString
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -161,11 +162,14 @@ def search_notes(text: str, viewer: Viewer, limit: int) -> tuple[list[NoteHit], 
     if not ids:
         return [], 0
     # The database has the last word on what a viewer may see.
-    found = Annotation.objects.filter(pk__in=ids).select_related("owner", "article")
-    visible = {a.pk: a for a in found.prefetch_related("tags") if a.is_visible_to(viewer.user)}
+    found = Annotation.objects.filter(pk__in=ids).order_by().select_related("owner", "article")
+    visible = {a.pk: a for a in found if a.is_visible_to(viewer.user)}
+    tags = tag_names_of(visible)
     highlighter = Highlighter(syntax.parse(text).query)
     notes = [
-        NoteHit(visible[pk], _note_snippet(visible[pk], highlighter)) for pk in ids if pk in visible
+        NoteHit(visible[pk], _note_snippet(visible[pk], highlighter), tags.get(pk, []))
+        for pk in ids
+        if pk in visible
     ]
     return notes, query.get_count()
 
@@ -209,15 +213,18 @@ def _facets(counts: dict, request: SearchRequest, total: int) -> dict[str, list[
     facets = {}
     for name in FACETS:
         pairs = [(str(value), n) for value, n in counts.get(FACET_FIELDS.get(name, name), []) if n]
-        labels = {}
-        if name == "article":  # "slug<separator>title": the label travels with the value
+        selected = request.filters.get(name)
+        # An article value is "slug<separator>title": the label travels with the value.
+        # The separator sorts before any character of a slug, so ranking the whole value
+        # ranks by slug; only the values kept are split.
+        key = f"{selected}{LABEL_SEPARATOR}" if name == "article" and selected else selected
+        pairs, other = _limit(pairs, request.facet_limit, key, prefix=name == "article")
+        if name == "article":
             split = [(value.split(LABEL_SEPARATOR, 1), n) for value, n in pairs]
             labels = {value: label for (value, label), _ in split}
             pairs = [(value, n) for (value, _), n in split]
-        pairs, other = _limit(pairs, request.facet_limit, request.filters.get(name))
-        if name != "article":
+        else:
             labels = _labels(name, [value for value, _ in pairs], request)
-        selected = request.filters.get(name)
         buckets = [FacetBucket(v, labels.get(v, v), n, v == selected) for v, n in pairs]
         facets[name] = sorted(buckets, key=_bucket_order(name))
         if other:
@@ -225,16 +232,25 @@ def _facets(counts: dict, request: SearchRequest, total: int) -> dict[str, list[
     return facets
 
 
-def _limit(pairs: list, limit: int, selected: str | None) -> tuple[list, tuple[int, int] | None]:
-    """The `limit` largest buckets (and the selected one); the rest are folded into one,
-    as (how many values, how many passages), so that the counts still add up."""
+def _limit(
+    pairs: list, limit: int, selected: str | None, prefix: bool = False
+) -> tuple[list, tuple[int, int] | None]:
+    """The `limit` largest buckets (and the selected one: the value, or with prefix the
+    value that starts with it); the rest are folded into one, as (how many values, how
+    many passages), so that the counts still add up."""
     if not limit or len(pairs) <= limit:
         return pairs, None
     ranked = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
-    kept = ranked[:limit]
-    kept += [pair for pair in ranked[limit:] if pair[0] == selected]
-    rest = [pair for pair in ranked[limit:] if pair[0] != selected]
-    return kept, (len(rest), sum(n for _, n in rest))
+    kept, rest = ranked[:limit], ranked[limit:]
+    if selected:
+        chosen = [
+            pair
+            for pair in rest
+            if (pair[0].startswith(selected) if prefix else pair[0] == selected)
+        ]
+        kept += chosen
+        rest = [pair for pair in rest if pair not in chosen]
+    return kept, (len(rest), sum(n for _, n in rest)) if rest else None
 
 
 def _labels(name: str, values: list[str], request: SearchRequest) -> dict[str, str]:

@@ -101,13 +101,10 @@ class NoteHitSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="annotation.pk")
     snippet = serializers.CharField(help_text="Safe HTML: escaped text, matches in <mark>.")
     quote = serializers.CharField(source="annotation.quote")
-    tags = serializers.SerializerMethodField()
+    tags = serializers.ListField(child=serializers.CharField())
     user = serializers.CharField(source="annotation.owner.username")
     article = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
-
-    def get_tags(self, hit) -> list[str]:
-        return [tag.name for tag in hit.annotation.tags.all()]
 
     def get_article(self, hit) -> dict:
         return {"slug": hit.annotation.article.slug, "title": hit.annotation.article.title}

@@ -109,6 +109,19 @@ def test_paragraph_hits_never_include_annotations_as_they_come_and_go(owner, use
     )
 
 
+def test_the_selected_tag_survives_the_facet_limit(owner, users):
+    annotate(users.owner, "prawn cocktail", tags=["Alpha", "Beta"])
+    annotate(users.owner, "New Labour as such is dead", tags=["Alpha"])
+    indexing.flush()
+    data = search(owner, q="", tag="beta", facet_limit=1)
+    assert data["count"] == 1
+    assert tag_counts(data) == {"alpha": 1, "beta": 1}
+    assert [b["value"] for b in search(owner, q="", facet_limit=1)["facets"]["tag"]] == [
+        "__none__",
+        "__other__",
+    ]
+
+
 def test_a_private_note_never_becomes_a_suggestion(owner, users, client_for):
     annotate(users.owner, "prawn cocktail", note="Quetzalcoatlus, privately")
     indexing.flush()

@@ -156,6 +156,18 @@ def test_facets_add_up_to_the_count(client):
             assert sum(b["count"] for b in buckets) == data["count"], (q, name)
 
 
+def test_facet_limit_folds_the_rest_into_one_bucket(client):
+    full = api(client, q="labour", facet_limit=0)["facets"]
+    data = api(client, q="labour", facet_limit=1)
+    for name in ("article", "section", "year"):
+        buckets = data["facets"][name]
+        largest = max(full[name], key=lambda b: (b["count"], -ord(b["value"][0])))
+        assert buckets[0] == largest, name
+        assert buckets[1]["value"] == "__other__"
+        assert buckets[1]["label"] == f"{len(full[name]) - 1} more"
+        assert sum(b["count"] for b in buckets) == data["count"]
+
+
 def test_facet_values_and_labels_are_exact(client):
     facets = api(client, q="labour")["facets"]
     assert {b["value"]: b["label"] for b in facets["article"]} == {
