@@ -92,19 +92,49 @@ class SegmentLengthsBM25F(BM25F):
         return scorer
 
 
-def count_values(searcher, docnums: list[int], fieldname: str) -> Counter:
-    """How many of the (sorted) documents hold each value of a column field.
+def count_facets(searcher, docnums: list[int], names, viewer: Viewer) -> dict[str, Counter]:
+    """How many of the (sorted) documents hold each value of each facet field. For tags,
+    each tag the viewer may see, counted once per document, and NONE for documents with
+    none the viewer may see.
 
     Whoosh's facet collector categorises each match in Python and forces every match to
-    be scored; counting from cached arrays costs a fraction of that.
+    be scored; counting from lists kept per segment costs a fraction of that.
     """
-    counts: Counter = Counter()
+    counts = {name: Counter() for name in names}
+    if not counts:
+        return counts
     for reader, offset, segment_docnums in _by_segment(searcher, docnums):
-        values = segment_values(reader, fieldname)
         local = [docnum - offset for docnum in segment_docnums]
-        picked = itemgetter(*local)(values)
-        counts.update(picked if len(local) > 1 else (picked,))
+        pick = itemgetter(*local)
+        for name in names:
+            if name == TAGS_FIELD:
+                _count_tags(counts[name], tagged_documents(reader), local, viewer)
+            else:
+                picked = pick(segment_values(reader, name))
+                counts[name].update(picked if len(local) > 1 else (picked,))
     return counts
+
+
+def tagged_documents(reader) -> dict[int, str]:
+    """The tag tokens of the documents of one segment that have any: a few among many."""
+    return _kept_on_segment(
+        reader,
+        ("tagged", TAGS_FIELD),
+        lambda: {
+            d: tokens for d, tokens in enumerate(segment_values(reader, TAGS_FIELD)) if tokens
+        },
+    )
+
+
+def _count_tags(counts: Counter, tagged: dict[int, str], local: list[int], viewer: Viewer) -> None:
+    without = len(local)
+    for docnum in tagged.keys() & local:
+        slugs = viewer.visible_slugs(tagged[docnum])
+        if slugs:
+            counts.update(slugs)
+            without -= 1
+    if without:
+        counts[NONE] += without
 
 
 def _by_segment(searcher, docnums: list[int]) -> Iterator[tuple]:
@@ -118,21 +148,6 @@ def _by_segment(searcher, docnums: list[int]) -> Iterator[tuple]:
         )
         if low < high:
             yield leaf.reader(), offset, docnums[low:high]
-
-
-def count_tags(searcher, docnums: list[int], viewer: Viewer) -> Counter:
-    """Each tag the viewer may see, counted once per document; NONE for documents
-    without one."""
-    counts: Counter = Counter()
-    for reader, offset, segment_docnums in _by_segment(searcher, docnums):
-        values = segment_values(reader, TAGS_FIELD)
-        for docnum in segment_docnums:
-            slugs = viewer.visible_slugs(values[docnum - offset])
-            if slugs:
-                counts.update(slugs)
-            else:
-                counts[NONE] += 1
-    return counts
 
 
 def _tag_condition(tag: str, viewer: Viewer) -> wq.Query:
@@ -482,8 +497,10 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
             "hits": hits,
             "facets": {
                 "fields": {
-                    name: list(self._count(searcher, docnums, name, viewer).items())
-                    for name in facets or ()
+                    name: list(counts.items())
+                    for name, counts in count_facets(
+                        searcher, docnums, facets or (), viewer
+                    ).items()
                 }
             },
             "spelling_suggestion": (
@@ -492,12 +509,6 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
                 else None
             ),
         }
-
-    @staticmethod
-    def _count(searcher, docnums: list[int], name: str, viewer: Viewer) -> Counter:
-        if name == TAGS_FIELD:
-            return count_tags(searcher, docnums, viewer)
-        return count_values(searcher, docnums, name)
 
     def _narrow_to(self, models, searcher) -> tuple[wq.Query | None, wq.Query | None]:
         """Keep the models' documents only: (a condition to require, a mask to apply).

@@ -102,34 +102,42 @@ _search_scope = threading.local()
 
 @contextmanager
 def one_search():
-    """Within this block, a fuzzy, prefix or wildcard term of a query run by for_search()
-    is expanded into the words it matches once per segment.
+    """Within this block, each query text is parsed once, and a fuzzy, prefix or wildcard
+    term of a query run by for_search() is expanded into the words it matches once per
+    segment.
 
     Whoosh expands such a term every time it is asked for it: to size it, then to match
     it, in every segment, and again for the notes search and the "did you mean" check.
     At 40,000 paragraphs each expansion reads the term file for about 10 ms. Nested
     blocks share the outer one; nothing is kept after the outermost ends.
     """
-    if getattr(_search_scope, "expansions", None) is not None:
+    if getattr(_search_scope, "memo", None) is not None:
         yield
         return
-    _search_scope.expansions = {}
+    _search_scope.memo = {}
     try:
         yield
     finally:
-        _search_scope.expansions = None
+        _search_scope.memo = None
+
+
+def _remembered(key: tuple, keep: object, make):
+    """make(), once per search (see one_search); keep stays referenced meanwhile, so
+    that an id() in the key is not reused."""
+    memo = getattr(_search_scope, "memo", None)
+    if memo is None:
+        return make()
+    if key not in memo:
+        memo[key] = (keep, make())
+    return memo[key][1]
 
 
 class _ExpandedOnce:
     def _btexts(self, ixreader):
-        expansions = getattr(_search_scope, "expansions", None)
-        if expansions is None:
-            return super()._btexts(ixreader)
-        key = (id(ixreader), repr(self))
-        if key not in expansions:
-            # The reader is kept with its words, so that its id is not reused meanwhile.
-            expansions[key] = (ixreader, list(super()._btexts(ixreader)))
-        return expansions[key][1]
+        expand = super()._btexts
+        return _remembered(
+            ("expand", id(ixreader), repr(self)), ixreader, lambda: list(expand(ixreader))
+        )
 
 
 class _FuzzyTerm(_ExpandedOnce, query.FuzzyTerm):
@@ -198,6 +206,11 @@ class ParsedQuery:
 
 def parse(text: str, parser: SearchQueryParser | None = None) -> ParsedQuery:
     """Parse what a reader typed; never raises. Notes say what was ignored and why."""
+    parser = parser or _QUERY_PARSER
+    return _remembered(("parse", text, id(parser)), parser, lambda: _parse(text, parser))
+
+
+def _parse(text: str, parser: SearchQueryParser) -> ParsedQuery:
     text = text.strip()[:MAX_QUERY_CHARS]
     notes = []
     if text.count('"') % 2:
@@ -207,7 +220,7 @@ def parse(text: str, parser: SearchQueryParser | None = None) -> ParsedQuery:
     if text.count("(") != text.count(")"):
         notes.append("Unbalanced brackets were ignored.")
         text = text.replace("(", " ").replace(")", " ")
-    parsed = (parser or _QUERY_PARSER).parse(text)
+    parsed = parser.parse(text)
     if parsed is None:
         parsed = query.NullQuery
     return ParsedQuery(text=text, query=parsed.normalize(), notes=tuple(notes))
