@@ -183,6 +183,31 @@ class _Recorder(collectors.WrappingCollector):
             self.collect(sub_docnum)
 
 
+class _Aside(collectors.WrappingCollector):
+    """Keeps the masked documents from the child; sets aside, with their scores, those
+    of them that are wanted (the notes a viewer may see, found in the same pass)."""
+
+    def __init__(self, child, mask: set[int], wanted: set[int]):
+        super().__init__(child)
+        self.mask, self.wanted = mask, wanted
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.aside = []
+
+    def collect_matches(self):
+        child, mask, wanted, aside = self.child, self.mask, self.wanted, self.aside
+        for sub_docnum in child.matches():
+            docnum = self.offset + sub_docnum
+            if docnum not in mask:
+                child.collect(sub_docnum)
+            elif docnum in wanted:
+                aside.append((-self.matcher.score(), docnum))
+
+    def results(self):
+        return self.child.results()
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a search is limited to besides its words: conditions to meet, a mask."""
@@ -202,8 +227,11 @@ def documents_matching(searcher, query: wq.Query) -> set[int]:
     return cache[key]
 
 
-def collect(searcher, query, limit: int, sortedby, mask: set[int] | None) -> tuple:
-    """The top `limit` results, and the sorted numbers of every matching document.
+def collect(
+    searcher, query, limit: int, sortedby, mask: set[int] | None, aside: set[int] | None = None
+) -> tuple:
+    """The top `limit` results, and the sorted numbers of every matching document; with
+    aside, also the (negated score, docnum) of each masked match in it.
 
     One scored pass over every match. Whoosh's top-N shortcuts (block quality, and
     replacing the matcher once the heap is full) skip matches, so the count and the facets
@@ -216,11 +244,17 @@ def collect(searcher, query, limit: int, sortedby, mask: set[int] | None) -> tup
         top = collectors.TopCollector(limit=limit, usequality=False)
     top.replace = 0
     recorder = _Recorder(top)
-    collector = (
-        collectors.FilterCollector(recorder, restrict=mask) if mask is not None else recorder
-    )
+    if aside is not None and mask:
+        collector = _Aside(recorder, mask, aside)
+    elif mask is not None:
+        collector = collectors.FilterCollector(recorder, restrict=mask)
+    else:
+        collector = recorder
     searcher.search_with_collector(query, collector)
-    return collector.results(), sorted(recorder.docnums)
+    found = sorted(recorder.docnums)
+    if aside is not None:
+        return collector.results(), found, getattr(collector, "aside", [])
+    return collector.results(), found
 
 
 class _CachedColumnCategorizer(ColumnCategorizer):
@@ -456,6 +490,8 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         viewer: Viewer | None = None,
         only_visible: bool = False,
         suggest: bool = True,
+        notes_of=None,
+        notes: int = 0,
         **kwargs,
     ):
         """Search with the reader's query language.
@@ -464,6 +500,12 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         tag") and the "tags" facet count only what the viewer may see. only_visible keeps
         the documents that carry a visibility the viewer may see (annotations). suggest
         False skips "did you mean", for searches whose caller shows none.
+
+        notes_of (a model left out by `models`) and notes ask for the first `notes` of
+        its documents that the viewer may see, found in the same pass: the answer's
+        "notes" is then {"ids": [...], "count": n}. Only an unfiltered search ranked by
+        relevance matches the same documents as a search of the notes would; otherwise
+        "notes" is None, and the caller searches them itself.
         """
         searcher = self.searcher()
         parsed = syntax.parse(force_str(query_string), self.parser)
@@ -485,7 +527,11 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         final = wq.And(conditions) if len(conditions) > 1 else executed
         end = end_offset if end_offset is not None else start_offset + 20
         sortedby = MultiFacet([CachedFieldFacet(name) for name in sort_by]) if sort_by else None
-        results, docnums = collect(searcher, final, max(end, 1), sortedby, mask)
+        wanted = None
+        if notes and mask is not None and not sort_by and final is executed:
+            wanted = self._visible_documents(notes_of, searcher, viewer)
+        found = collect(searcher, final, max(end, 1), sortedby, mask, wanted)
+        results, docnums = found[:2]
         hits = len(docnums)
         highlighter = Highlighter(parsed.query) if highlight else None
         page = [
@@ -508,7 +554,20 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
                 if suggest and hits < SUGGEST_BELOW_HITS
                 else None
             ),
+            "notes": None if wanted is None else self._notes(searcher, found[2], notes),
         }
+
+    @staticmethod
+    def _visible_documents(model, searcher, viewer: Viewer) -> set[int]:
+        query = wq.And([wq.Term(DJANGO_CT, get_model_ct(model)), _visibility_condition(viewer)])
+        return documents_matching(searcher, query)
+
+    @staticmethod
+    def _notes(searcher, aside: list[tuple[float, int]], limit: int) -> dict:
+        """The best `limit` of the notes set aside, as Whoosh would rank them."""
+        best = sorted(aside)[:limit]
+        ids = [int(searcher.stored_fields(docnum)[DJANGO_ID]) for _, docnum in best]
+        return {"ids": ids, "count": len(aside)}
 
     def _narrow_to(self, models, searcher) -> tuple[wq.Query | None, wq.Query | None]:
         """Keep the models' documents only: (a condition to require, a mask to apply).
@@ -610,6 +669,21 @@ class SegmentwiseCorrector(Corrector):
                 yield 0 - (maxdist + 0.5 / frequency), word
 
 
+class CommonplaceWhooshQuery(WhooshSearchQuery):
+    """Haystack's query keeps only the parts of an answer it knows: keep the notes."""
+
+    notes = None
+
+    def run_raw(self, **kwargs):
+        search_kwargs = {**self.build_params(), **self._raw_query_params, **kwargs}
+        results = self.backend.search(self._raw_query, **search_kwargs)
+        self._results = results.get("results", [])
+        self._hit_count = results.get("hits", 0)
+        self._facet_counts = results.get("facets", {})
+        self._spelling_suggestion = results.get("spelling_suggestion", None)
+        self.notes = results.get("notes")
+
+
 class CommonplaceWhooshEngine(BaseEngine):
     backend = CommonplaceWhooshBackend
-    query = WhooshSearchQuery
+    query = CommonplaceWhooshQuery

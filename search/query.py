@@ -125,8 +125,12 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
         return outcome
 
     filters = {FILTER_FIELDS.get(k, k): v for k, v in request.filters.items()}
+    with_notes = bool(request.q.strip()) and request.page == 1
     query = connections["default"].get_query()
-    query.raw_search(parsed.text, filters=filters, viewer=viewer)
+    # The notes a viewer may see come from the same pass where the backend can (see
+    # CommonplaceWhooshBackend.search), else from a search of their own below.
+    notes = {"notes_of": Annotation, "notes": NOTES_SHOWN} if with_notes else {}
+    query.raw_search(parsed.text, filters=filters, viewer=viewer, **notes)
     query.add_model(Paragraph)
     for name in FACETS:
         query.add_field_facet(FACET_FIELDS.get(name, name))
@@ -146,7 +150,11 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
     outcome.hits = [_hit(result, request) for result in results]
     outcome.facets = _facets(query.get_facet_counts().get("fields", {}), request, outcome.count)
     outcome.suggestion = query.get_spelling_suggestion() if request.q.strip() else None
-    if request.q.strip() and request.page == 1:
+    aside = getattr(query, "notes", None)
+    if aside is not None:
+        outcome.notes = _note_hits(aside["ids"], parsed.text, viewer)
+        outcome.notes_count = aside["count"]
+    elif with_notes:
         outcome.notes, outcome.notes_count = search_notes(parsed.text, viewer, NOTES_SHOWN)
     return outcome
 
@@ -159,19 +167,23 @@ def search_notes(text: str, viewer: Viewer, limit: int) -> tuple[list[NoteHit], 
     query.add_model(Annotation)
     query.set_limits(0, limit)
     ids = [int(result.pk) for result in query.get_results()]
+    return _note_hits(ids, text, viewer), query.get_count()
+
+
+def _note_hits(ids: list[int], text: str, viewer: Viewer) -> list[NoteHit]:
+    """The annotations found, in the order found, with snippets of what matched."""
     if not ids:
-        return [], 0
+        return []
     # The database has the last word on what a viewer may see.
     found = Annotation.objects.filter(pk__in=ids).order_by().select_related("owner", "article")
     visible = {a.pk: a for a in found if a.is_visible_to(viewer.user)}
     tags = tag_names_of(visible)
     highlighter = Highlighter(syntax.parse(text).query)
-    notes = [
+    return [
         NoteHit(visible[pk], _note_snippet(visible[pk], highlighter), tags.get(pk, []))
         for pk in ids
         if pk in visible
     ]
-    return notes, query.get_count()
 
 
 def _note_snippet(annotation: Annotation, highlighter: Highlighter) -> SafeString:

@@ -4,10 +4,12 @@ import io
 import json
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
 from archive.models import Paragraph
-from search import indexing
+from search import indexing, query
+from search.tagging import Viewer
 from tests.conftest import annotate
 
 pytestmark = pytest.mark.usefixtures("ingested")
@@ -120,6 +122,28 @@ def test_the_selected_tag_survives_the_facet_limit(owner, users):
         "__none__",
         "__other__",
     ]
+
+
+def test_notes_found_beside_passages_are_those_a_notes_search_finds(users):
+    # Unfiltered searches find the notes in the same pass as the passages; the notes
+    # must be exactly those a search of the notes alone finds, for every viewer.
+    for n, phrase in enumerate(["prawn cocktail", "New Labour as such is dead", "Momentum"]):
+        for owner, visibility in [(users.owner, "private"), (users.other, "shared")]:
+            note = f"Labour elephant number {n}, {visibility}"
+            annotate(owner, phrase, note=note, tags=["Metaphor"], visibility=visibility)
+    indexing.flush()
+    for user in (users.owner, users.other, None):
+        viewer = Viewer.of(user or AnonymousUser())
+        for q in ["elephant", "labour", "elephant OR metaphor", "eleph*", "elephnt~", "zebra"]:
+            outcome = query.search(query.SearchRequest(q=q), viewer)
+            notes, count = query.search_notes(q, viewer, query.NOTES_SHOWN)
+            assert outcome.notes_count == count, (user, q)
+            assert {n.annotation.pk for n in outcome.notes} == {n.annotation.pk for n in notes}
+            assert [n.tags for n in outcome.notes] == [["Metaphor"]] * len(notes)
+    # A filtered search finds its notes with a search of their own, unfiltered.
+    viewer = Viewer.of(users.owner)
+    filtered = query.search(query.SearchRequest(q="elephant", filters={"year": "2017"}), viewer)
+    assert filtered.notes_count == query.search_notes("elephant", viewer, 5)[1] == 6
 
 
 def test_a_private_note_never_becomes_a_suggestion(owner, users, client_for):
