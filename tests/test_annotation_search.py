@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -105,10 +106,12 @@ def test_paragraph_hits_never_include_annotations_as_they_come_and_go(owner, use
     later.delete()
     indexing.flush()
     assert search(owner, q="elephant")["notes"]["count"] == 0
-    assert (
-        search(owner, q="dead")["count"]
-        == Paragraph.objects.filter(text__iregex=r"\bdead\b").count()
-    )
+    # Counted in Python: "\b" is a word boundary in SQLite's regex but a backspace
+    # in PostgreSQL's, so a database regex would count differently on each.
+    texts = Paragraph.objects.values_list("text", flat=True)
+    holding_dead = sum(1 for text in texts if re.search(r"\bdead\b", text, re.IGNORECASE))
+    assert holding_dead > 0
+    assert search(owner, q="dead")["count"] == holding_dead
 
 
 def test_the_selected_tag_survives_the_facet_limit(owner, users):
