@@ -230,8 +230,8 @@ def documents_matching(searcher, query: wq.Query) -> set[int]:
 def collect(
     searcher, query, limit: int, sortedby, mask: set[int] | None, aside: set[int] | None = None
 ) -> tuple:
-    """The top `limit` results, and the sorted numbers of every matching document; with
-    aside, also the (negated score, docnum) of each masked match in it.
+    """The top `limit` results, the sorted numbers of every matching document, and (with
+    aside) the (negated score, docnum) of each masked match in aside.
 
     One scored pass over every match. Whoosh's top-N shortcuts (block quality, and
     replacing the matcher once the heap is full) skip matches, so the count and the facets
@@ -251,10 +251,8 @@ def collect(
     else:
         collector = recorder
     searcher.search_with_collector(query, collector)
-    found = sorted(recorder.docnums)
-    if aside is not None:
-        return collector.results(), found, getattr(collector, "aside", [])
-    return collector.results(), found
+    set_aside = collector.aside if isinstance(collector, _Aside) else []
+    return collector.results(), sorted(recorder.docnums), set_aside
 
 
 class _CachedColumnCategorizer(ColumnCategorizer):
@@ -530,8 +528,7 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         wanted = None
         if notes and mask is not None and not sort_by and final is executed:
             wanted = self._visible_documents(notes_of, searcher, viewer)
-        found = collect(searcher, final, max(end, 1), sortedby, mask, wanted)
-        results, docnums = found[:2]
+        results, docnums, set_aside = collect(searcher, final, max(end, 1), sortedby, mask, wanted)
         hits = len(docnums)
         highlighter = Highlighter(parsed.query) if highlight else None
         page = [
@@ -554,7 +551,7 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
                 if suggest and hits < SUGGEST_BELOW_HITS
                 else None
             ),
-            "notes": None if wanted is None else self._notes(searcher, found[2], notes),
+            "notes": None if wanted is None else self._notes(searcher, set_aside, notes),
         }
 
     @staticmethod
@@ -642,7 +639,7 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         if suggestion.is_empty:
             return None
         query = wq.And([syntax.for_search(suggestion.query), *scope.conditions])
-        _, found = collect(searcher, query, 1, None, scope.mask)
+        _, found, _ = collect(searcher, query, 1, None, scope.mask)
         return text if len(found) > hits else None
 
 
