@@ -1,33 +1,53 @@
 import copy
 import io
+import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import haystack
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "new-statesman-labour.txt"
 NEW_LABOUR = "the-rise-and-fall-of-new-labour"
 MOMENTUM = "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"
 
 
-@pytest.fixture(autouse=True)
-def search_index(tmp_path_factory, settings):
-    """Every test gets its own real Whoosh index in a temporary folder, never ./var."""
-    path = tmp_path_factory.mktemp("search") / "whoosh"
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing(django_test_environment):
+    """Hashing a password properly takes a third of a second: too slow for every user of
+    every test. Production keeps Django's defaults."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@contextmanager
+def index_at(path: Path):
+    """Point haystack's default connection at a Whoosh index in this folder meanwhile."""
     original = haystack.connections.connections_info
     info = copy.deepcopy(original)
     info["default"]["PATH"] = str(path)
     info["default"]["SILENTLY_FAIL"] = False
     # The handler and each engine read the setting separately: change both.
-    settings.HAYSTACK_CONNECTIONS = info
     haystack.connections.connections_info = info
     haystack.connections.thread_local = threading.local()  # forget every thread's backend
-    yield path
-    assert haystack.connections["default"].get_backend().path == str(path)
-    haystack.connections.connections_info = original
-    haystack.connections.thread_local = threading.local()
+    try:
+        with override_settings(HAYSTACK_CONNECTIONS=info):
+            yield info
+    finally:
+        haystack.connections.connections_info = original
+        haystack.connections.thread_local = threading.local()
+
+
+@pytest.fixture(autouse=True)
+def search_index(tmp_path_factory):
+    """Every test gets its own real Whoosh index in a temporary folder, never ./var."""
+    path = tmp_path_factory.mktemp("search") / "whoosh"
+    with index_at(path):
+        yield path
+        assert haystack.connections["default"].get_backend().path == str(path)
 
 
 @pytest.fixture
@@ -35,10 +55,55 @@ def corpus_text() -> str:
     return CORPUS.read_text(encoding="utf-8")
 
 
+CORPUS_MODELS = ("archive.Article", "archive.Section", "archive.Paragraph")
+
+
+@pytest.fixture(scope="session")
+def corpus_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The bundled corpus ingested once, by the real command: its rows and its index.
+
+    Indexing the corpus costs two seconds, and most tests start from it; each test
+    then restores these rows (with their ids) and a copy of this index instead.
+    """
+    from django.apps import apps
+    from django.core import serializers
+
+    from search.models import PendingIndexUpdate
+
+    folder = tmp_path_factory.mktemp("corpus-index")
+    snapshot = folder / "snapshot"
+    with django_db_blocker.unblock(), index_at(folder / "whoosh"):
+        call_command("ingest", str(CORPUS), stdout=io.StringIO(), stderr=io.StringIO())
+        assert not PendingIndexUpdate.objects.exists()
+        # Copied before the rows go: deleting them empties the index too.
+        shutil.copytree(folder / "whoosh", snapshot)
+        models = [apps.get_model(name) for name in CORPUS_MODELS]
+        rows = serializers.serialize("python", [o for m in models for o in m.objects.all()])
+        for model in reversed(models):
+            model.objects.all().delete()
+        PendingIndexUpdate.objects.all().delete()
+    return rows, snapshot
+
+
 @pytest.fixture
-def ingested(db):
-    """The bundled corpus, ingested into the test database."""
-    call_command("ingest", str(CORPUS), stdout=io.StringIO(), stderr=io.StringIO())
+def ingested(db, corpus_snapshot, search_index):
+    """The bundled corpus, ingested into the test database and indexed."""
+    from django.apps import apps
+    from django.core import serializers
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    rows, index = corpus_snapshot
+    objects = [found.object for found in serializers.deserialize("python", rows)]
+    for name in CORPUS_MODELS:
+        model = apps.get_model(name)
+        # bulk_create sends no signals: the copied index already holds these rows.
+        model.objects.bulk_create([o for o in objects if isinstance(o, model)])
+    models = [apps.get_model(name) for name in CORPUS_MODELS]
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
+    shutil.copytree(index, search_index, dirs_exist_ok=True)
 
 
 @pytest.fixture
