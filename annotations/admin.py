@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from annotations.models import Annotation, Tag, TaggedAnnotation
+from annotations.models import Annotation, Tag, TagDescription, TaggedAnnotation
 
 
 class TaggedAnnotationInline(admin.TabularInline):
@@ -22,8 +22,14 @@ class AnnotationAdmin(admin.ModelAdmin):
     exclude = ["tags"]
 
 
+class TagDescriptionInline(admin.TabularInline):
+    model = TagDescription
+    fields = ["audience", "text"]
+    extra = 0
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "description"]
-    search_fields = ["name", "slug", "description"]
-    prepopulated_fields = {"slug": ["name"]}
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug", "descriptions__text"]
+    inlines = [TagDescriptionInline]

@@ -1,10 +1,14 @@
+from django.db import transaction
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, permissions
+from rest_framework import generics, permissions, status
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.models import Annotation, tags_visible_to
+from annotations.models import Annotation, attach_descriptions, tags_visible_to
+from annotations.permissions import Viewer
 from annotations.serializers import AnnotationSerializer, TagListSerializer, TagSerializer
 
 LIST_PARAMETERS = [
@@ -14,13 +18,36 @@ LIST_PARAMETERS = [
     OpenApiParameter("q", str, description="Text in the note or the quote."),
     OpenApiParameter("orphaned", bool, description="Only annotations that lost their passage."),
 ]
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag you read; the change is refused (412) if the annotation changed since.",
+)
 
 
-class CanEditOrReadOnly(permissions.BasePermission):
-    message = "Only its owner, or staff, may change this annotation."
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
 
-    def has_object_permission(self, request, view, annotation: Annotation) -> bool:
-        return request.method in permissions.SAFE_METHODS or annotation.can_edit(request.user)
+
+def etag(annotation: Annotation) -> str:
+    return f'"{annotation.version}"'
+
+
+def check_precondition(request: Request, annotation: Annotation) -> None:
+    """Refuse a change based on a version of the annotation that is no longer current."""
+    expected = request.headers.get("If-Match")
+    if expected is None or expected.strip() == "*":
+        return
+    offered = {tag.strip().removeprefix("W/") for tag in expected.split(",")}
+    if etag(annotation) not in offered:
+        raise PreconditionFailed(
+            "This annotation was changed elsewhere since you opened it (it is now at "
+            f"version {annotation.version}). Nothing was saved: reload it, then make your "
+            "change again."
+        )
 
 
 @extend_schema_view(get=extend_schema(parameters=LIST_PARAMETERS))
@@ -38,16 +65,53 @@ class AnnotationList(generics.ListCreateAPIView):
         serializer.save(owner=self.request.user)
 
 
+@extend_schema_view(
+    patch=extend_schema(parameters=[IF_MATCH]), delete=extend_schema(parameters=[IF_MATCH])
+)
 class AnnotationDetail(generics.RetrieveUpdateDestroyAPIView):
-    """One annotation: anyone who may see it reads it; its owner, or staff, change it."""
+    """One annotation: anyone who may see it reads it; its owner, or staff, change it.
+
+    Responses carry an ETag; PATCH and DELETE honour If-Match. A change is made on the row
+    as it is in the database at that moment, locked for the transaction, and writes only
+    the fields it was given: two changes at once never undo each other.
+    """
 
     serializer_class = AnnotationSerializer
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly, CanEditOrReadOnly]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         # What the caller may not see does not exist for them: 404, not 403.
         return Annotation.objects.visible_to(self.request.user).for_display()
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        annotation = self.get_object()
+        data = self.get_serializer(annotation).data
+        return Response(data, headers={"ETag": etag(annotation)})
+
+    def locked(self) -> Annotation:
+        """The annotation, re-read and locked inside the caller's transaction."""
+        queryset = self.get_queryset().select_for_update(of=("self",))
+        annotation = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        if not Viewer.of(self.request.user).may_edit(annotation):
+            raise PermissionDenied("Only its owner, or staff, may change this annotation.")
+        check_precondition(self.request, annotation)
+        return annotation
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        with transaction.atomic():
+            annotation = self.locked()
+            serializer = self.get_serializer(annotation, data=request.data, partial=True)
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+        annotation = self.get_queryset().get(pk=annotation.pk)
+        data = self.get_serializer(annotation).data
+        return Response(data, headers={"ETag": etag(annotation)})
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        with transaction.atomic():
+            self.locked().delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TagList(APIView):
@@ -55,5 +119,7 @@ class TagList(APIView):
 
     @extend_schema(responses=TagListSerializer)
     def get(self, request: Request) -> Response:
-        tags = TagSerializer(tags_visible_to(request.user), many=True).data
-        return Response({"count": len(tags), "results": tags})
+        viewer = Viewer.of(request.user)
+        tags = attach_descriptions(list(tags_visible_to(viewer)), viewer)
+        data = TagSerializer(tags, many=True).data
+        return Response({"count": len(data), "results": data})

@@ -127,6 +127,12 @@ def citation(annotation: Annotation) -> str:
     return ", ".join(part for part in parts if part)
 
 
+def description_for(tag: Tag, audience: str) -> str:
+    """What the tag means to the annotation's own audience: whoever may see the
+    annotation may read it, and nobody else's gloss travels with it."""
+    return next((d.text for d in tag.descriptions.all() if d.audience == audience), "")
+
+
 def tag_names(annotation: Annotation) -> list[str]:
     return sorted((tag.name for tag in annotation.tags.all()), key=str.lower)
 
@@ -229,6 +235,7 @@ class JsonExporter(Exporter):
     content_type = "application/json"
 
     def chunks(self) -> Iterator[str]:
+        self.annotations = self.annotations.prefetch_related("tags__descriptions")
         header = {
             "format": JSON_FORMAT,
             "version": JSON_VERSION,
@@ -268,7 +275,11 @@ class JsonExporter(Exporter):
             "suffix": annotation.suffix,
             "note": annotation.note,
             "tags": [
-                {"name": tag.name, "slug": tag.slug, "description": tag.description}
+                {
+                    "name": tag.name,
+                    "slug": tag.slug,
+                    "description": description_for(tag, annotation.audience),
+                }
                 for tag in sorted(annotation.tags.all(), key=lambda t: t.name.lower())
             ],
             "visibility": annotation.visibility,

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from annotations.anchoring import ArticleText, Outcome, Passage, Position, locate
 from annotations.exporting import JSON_FORMAT
-from annotations.models import Annotation, Tag, article_text
+from annotations.models import Annotation, Tag, TagDescription, article_text
 from annotations.serializers import MAX_NOTE_CHARS, MAX_TAG_CHARS
 from archive.models import Article, Paragraph
 
@@ -411,7 +411,9 @@ def _write(item: _Placed) -> None:
         if item.outcome is Outcome.FUZZY:
             annotation.anchor = Annotation.Anchor.FUZZY
     annotation.save(touch=False)
-    annotation.tags.set([_tag(name.strip(), description) for name, description in record.tags])
+    annotation.tags.set(
+        [_tag(name.strip(), description, annotation.audience) for name, description in record.tags]
+    )
 
 
 def _user(username: str):
@@ -425,11 +427,14 @@ def _user(username: str):
     return user
 
 
-def _tag(name: str, description: str) -> Tag:
+def _tag(name: str, description: str, audience: str) -> Tag:
+    """The tag of this name; its description arrives for the annotation's own audience,
+    unless that audience already has one."""
     tag = Tag.objects.filter(name__iexact=name).first()
     if tag is None:
-        tag = Tag.objects.create(name=name, description=description)
-    elif description and not tag.description:
-        tag.description = description
-        tag.save(update_fields=["description"])
+        tag = Tag.objects.create(name=name)
+    if description:
+        TagDescription.objects.get_or_create(
+            tag=tag, audience=audience, defaults={"text": description}
+        )
     return tag

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -12,17 +13,44 @@ from taggit.models import TagBase, TaggedItemBase
 
 from annotations.anchoring import ArticleText, Passage, Position
 from annotations.notes import render_note
+from annotations.permissions import Viewer, audience_expression
+from annotations.slugs import tag_slug
 from archive.models import Article, Paragraph
+
+MAX_TAG_DESCRIPTION_CHARS = 2_000
 
 
 class Tag(TagBase):
-    description = models.TextField(blank=True)
-
     class Meta:
         ordering = ["name"]
 
     def get_absolute_url(self) -> str:
+        """The one place a tag's URL is made: pages, the API and the reader use it."""
         return reverse("annotations:tag", kwargs={"slug": self.slug})
+
+    def slugify(self, tag: str, i: int | None = None) -> str:
+        return tag_slug(tag, i)
+
+
+class TagDescription(models.Model):
+    """What a tag means to one audience: the shared codebook's entry, or a reader's own.
+
+    A description is seen by its audience alone (annotations.permissions), so a reader's
+    private gloss on a tag never reaches someone who also happens to use that tag.
+    """
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="descriptions")
+    audience = models.CharField(max_length=64)
+    text = models.TextField(max_length=MAX_TAG_DESCRIPTION_CHARS)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "audience"], name="one_description_per_audience")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag} ({self.audience})"
 
 
 class TaggedAnnotation(TaggedItemBase):
@@ -47,26 +75,11 @@ def tag_names_of(annotation_ids) -> dict[int, list[str]]:
     return names
 
 
-def anonymous_reads_shared() -> bool:
-    return settings.COMMONPLACE_ANONYMOUS_READS_SHARED
-
-
 class AnnotationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AnnotationQuerySet:
-        """A private annotation is its owner's alone; shared ones are for every signed-in
-        user, and for anonymous visitors only when the setting allows."""
-        if user is not None and user.is_authenticated:
-            return self.filter(Q(owner=user) | Q(visibility=Annotation.Visibility.SHARED))
-        if anonymous_reads_shared():
-            return self.filter(visibility=Annotation.Visibility.SHARED)
-        return self.none()
-
-    def editable_by(self, user) -> AnnotationQuerySet:
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_staff:
-            return self.visible_to(user)
-        return self.filter(owner=user)
+    def visible_to(self, user_or_viewer) -> AnnotationQuerySet:
+        """What a user (or Viewer) may see, as annotations.permissions decides."""
+        viewer = user_or_viewer if isinstance(user_or_viewer, Viewer) else Viewer.of(user_or_viewer)
+        return viewer.readable(self)
 
     def with_tag(self, tag: str) -> AnnotationQuerySet:
         """By slug or by name, ignoring case."""
@@ -150,6 +163,16 @@ class Annotation(models.Model):
     visibility = models.CharField(
         max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE
     )
+    # Who may read it, as annotations.permissions names audiences: computed by the
+    # database from visibility and owner, so it is never out of step with them.
+    audience = models.GeneratedField(
+        expression=audience_expression(),
+        output_field=models.CharField(max_length=64),
+        db_persist=True,
+        db_index=True,
+    )
+    # Bumped by every change, so that a client can say which version it changed (If-Match).
+    version = models.PositiveIntegerField(default=1, editable=False)
     anchor = models.CharField(max_length=8, choices=Anchor.choices, default=Anchor.ANCHORED)
     created = models.DateTimeField(default=timezone.now)
     modified = models.DateTimeField(default=timezone.now)
@@ -166,12 +189,22 @@ class Annotation(models.Model):
     def __str__(self) -> str:
         return f"{self.owner} on {self.article}: {self.quote[:60]}"
 
-    def save(self, *args, touch: bool = True, **kwargs):
-        """Render the note; touch=False keeps `modified` (imports restore it as it was)."""
+    def save(self, *args, touch: bool = True, update_fields=None, **kwargs):
+        """Render the note; touch=False keeps `modified` (imports
+        restore it as it was). With update_fields, only those columns (and what derives
+        from them) are written: a concurrent change to another field is kept."""
         self.note_html = render_note(self.note)
         if touch:
             self.modified = timezone.now()
-        super().save(*args, **kwargs)
+        if update_fields is not None:
+            update_fields = set(update_fields) | {"version"}
+            if "note" in update_fields:
+                update_fields.add("note_html")
+            if touch:
+                update_fields.add("modified")
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}?annotation={self.pk}"
@@ -179,18 +212,6 @@ class Annotation(models.Model):
     @property
     def orphaned(self) -> bool:
         return self.anchor == self.Anchor.ORPHANED
-
-    def is_visible_to(self, user) -> bool:
-        if user is not None and user.is_authenticated and self.owner_id == user.pk:
-            return True
-        if self.visibility != self.Visibility.SHARED:
-            return False
-        return bool(user is not None and user.is_authenticated) or anonymous_reads_shared()
-
-    def can_edit(self, user) -> bool:
-        if user is None or not user.is_authenticated:
-            return False
-        return self.owner_id == user.pk or (user.is_staff and self.is_visible_to(user))
 
     def place(self, passage: Passage, text: ArticleText) -> None:
         """Anchor to a passage of the article's text, taking its quote and context."""
@@ -225,20 +246,25 @@ class Annotation(models.Model):
         )
 
 
-def tags_visible_to(user) -> models.QuerySet:
-    """Tags in use, each with `count`: how many annotations the user may see carry it."""
-    visible = Annotation.objects.visible_to(user)
-    return (
-        Tag.objects.annotate(
-            count=models.Count(
-                "tagged_annotations",
-                filter=Q(tagged_annotations__content_object__in=visible),
-                distinct=True,
-            )
-        )
-        .filter(count__gt=0)
-        .order_by("name")
-    )
+def tags_visible_to(user_or_viewer) -> models.QuerySet:
+    """Tags in use, each with `count`: how many annotations the viewer may see carry it,
+    in name order regardless of case."""
+    viewer = user_or_viewer if isinstance(user_or_viewer, Viewer) else Viewer.of(user_or_viewer)
+    return viewer.tags(Tag.objects.all()).order_by(Lower("name"), "pk")
+
+
+def attach_descriptions(tags: list[Tag], viewer: Viewer) -> list[Tag]:
+    """Give each tag `description`: the viewer's own, else the shared one they may read;
+    and `descriptions_shown`: every one they may read, theirs first."""
+    found = viewer.descriptions(TagDescription.objects.filter(tag__in=tags))
+    by_tag: dict[int, list[TagDescription]] = {}
+    own = viewer.own_audience
+    for description in sorted(found, key=lambda d: d.audience != own):
+        by_tag.setdefault(description.tag_id, []).append(description)
+    for tag in tags:
+        tag.descriptions_shown = by_tag.get(tag.pk, [])
+        tag.description = tag.descriptions_shown[0].text if tag.descriptions_shown else ""
+    return tags
 
 
 def article_text(article_id: int) -> ArticleText:

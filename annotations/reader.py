@@ -25,13 +25,8 @@ def reader_context(request: HttpRequest, article: Article) -> dict:
         "article": article.slug,
         "annotations": serializer.data,
         "tags": [tag.name for tag in tags_visible_to(user)],
-        "user": (
-            {"username": user.username, "is_staff": user.is_staff}
-            if user.is_authenticated
-            else None
-        ),
+        "user": {"username": user.username} if user.is_authenticated else None,
         "api": reverse("api:annotations"),
-        "tags_url": reverse("annotations:tags"),
         "orphans_url": reverse("annotations:list") + "?orphaned=1",
         "login_url": login_url(request),
         "default_visibility": Annotation.Visibility.PRIVATE,

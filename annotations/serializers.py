@@ -1,19 +1,37 @@
 from django.db import transaction
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations.anchoring import ArticleText, Passage, Position
 from annotations.models import Annotation, Tag
+from annotations.permissions import Viewer
 from archive.models import Paragraph
 
 MAX_NOTE_CHARS = 20_000
 MAX_TAGS = 50
 MAX_TAG_CHARS = 100
 ANCHOR_FIELDS = ("paragraph", "start", "end_paragraph", "end")
+# The columns a move rewrites.
+PLACEMENT_FIELDS = [
+    "article",
+    "start_paragraph",
+    "start_offset",
+    "end_paragraph",
+    "end_offset",
+    "quote",
+    "prefix",
+    "suffix",
+    "anchor",
+]
 
 
 class ArticleRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
+
+
+def sorted_tags(annotation: Annotation) -> list[Tag]:
+    return sorted(annotation.tags.all(), key=lambda tag: tag.name.lower())
 
 
 class TagNamesField(serializers.ListField):
@@ -23,6 +41,11 @@ class TagNamesField(serializers.ListField):
 
     def to_representation(self, tags) -> list[str]:
         return sorted((tag.name for tag in tags.all()), key=str.lower)
+
+
+class TagLinkSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    url = serializers.CharField(source="get_absolute_url", help_text="The tag's page.")
 
 
 class AnnotationSerializer(serializers.ModelSerializer):
@@ -64,6 +87,12 @@ class AnnotationSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="owner.username", read_only=True)
     url = serializers.SerializerMethodField(help_text="The annotation in the reader.")
     orphaned = serializers.BooleanField(read_only=True)
+    version = serializers.IntegerField(
+        read_only=True, help_text="Bumped by every change; send it back in If-Match."
+    )
+    tag_links = serializers.SerializerMethodField(help_text="Each tag's name and page.")
+    mine = serializers.SerializerMethodField(help_text="Whether you wrote it.")
+    can_edit = serializers.SerializerMethodField(help_text="Whether you may change it.")
 
     class Meta:
         model = Annotation
@@ -87,11 +116,29 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "url",
             "anchor",
             "orphaned",
+            "version",
+            "tag_links",
+            "mine",
+            "can_edit",
         ]
         read_only_fields = ["prefix", "suffix", "created", "modified", "anchor"]
 
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer.of(self.context["request"].user)
+
     def get_url(self, annotation: Annotation) -> str:
         return self.context["request"].build_absolute_uri(annotation.get_absolute_url())
+
+    @extend_schema_field(TagLinkSerializer(many=True))
+    def get_tag_links(self, annotation: Annotation) -> list[dict]:
+        return TagLinkSerializer(sorted_tags(annotation), many=True).data
+
+    def get_mine(self, annotation: Annotation) -> bool:
+        return self.viewer.is_own(annotation)
+
+    def get_can_edit(self, annotation: Annotation) -> bool:
+        return self.viewer.may_edit(annotation)
 
     def validate_tags(self, names: list[str]) -> list[str]:
         unique: dict[str, str] = {}
@@ -130,7 +177,13 @@ class AnnotationSerializer(serializers.ModelSerializer):
         if start is None:
             raise serializers.ValidationError({"paragraph": f"There is no paragraph {start_id}."})
         end = start
-        end_id = attrs.get("end_paragraph_id")
+        # A field left out keeps its value: PATCH {"end": 9} must not shrink ¶5-¶7 to ¶5.
+        end_id = attrs.get(
+            "end_paragraph_id",
+            getattr(instance, "end_paragraph_id", None)
+            if "start_paragraph_id" not in attrs
+            else None,
+        )
         if end_id is not None and end_id != start.pk:
             end = Paragraph.objects.filter(pk=end_id).first()
             if end is None:
@@ -188,16 +241,21 @@ class AnnotationSerializer(serializers.ModelSerializer):
 
     @transaction.atomic
     def update(self, annotation: Annotation, validated: dict) -> Annotation:
+        """Write only what was sent (the caller holds the row locked), so that a change
+        made meanwhile to another field is kept."""
         tags = validated.pop("tags", None)
         passage, text = validated.pop("passage", None), validated.pop("text", None)
+        changed = []
         for field in ("note", "visibility"):
             if field in validated:
                 setattr(annotation, field, validated[field])
+                changed.append(field)
         if passage is not None:
             annotation.article_id = validated["article_id"]
             annotation.place(passage, text)
             annotation.anchor = Annotation.Anchor.ANCHORED
-        annotation.save()
+            changed += PLACEMENT_FIELDS
+        annotation.save(update_fields=changed)
         if tags is not None:
             annotation.tags.set(tags)
         return annotation
@@ -205,10 +263,14 @@ class AnnotationSerializer(serializers.ModelSerializer):
 
 class TagSerializer(serializers.ModelSerializer):
     count = serializers.IntegerField(read_only=True, help_text="Annotations you may see.")
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+    description = serializers.CharField(
+        read_only=True, default="", help_text="Your own description, else the shared one."
+    )
 
     class Meta:
         model = Tag
-        fields = ["name", "slug", "count", "description"]
+        fields = ["name", "slug", "count", "description", "url"]
 
 
 class TagListSerializer(serializers.Serializer):

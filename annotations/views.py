@@ -1,15 +1,27 @@
 from datetime import date
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models.functions import Lower
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.exporting import ExportError, ExportFilters, Links, exporter, selection
-from annotations.models import Annotation, Tag, tags_visible_to
+from annotations.models import (
+    MAX_TAG_DESCRIPTION_CHARS,
+    Annotation,
+    Tag,
+    TagDescription,
+    attach_descriptions,
+    tags_visible_to,
+)
+from annotations.permissions import SHARED, Viewer
+from annotations.serializers import MAX_TAG_CHARS
 from archive.models import Article
 
 ANNOTATIONS_PER_PAGE = 50
@@ -38,48 +50,45 @@ def annotation_list(request: HttpRequest) -> HttpResponse:
 
 
 def tag_list(request: HttpRequest) -> HttpResponse:
-    tags = list(tags_visible_to(request.user))
+    viewer = Viewer.of(request.user)
+    tags = attach_descriptions(list(tags_visible_to(viewer)), viewer)
     most = max((tag.count for tag in tags), default=1)
     for tag in tags:
         tag.weight = 1 + round(4 * (tag.count - 1) / max(most - 1, 1))  # 1 to 5, for the cloud
     mine = []
-    if request.user.is_authenticated:
-        mine = Tag.objects.filter(tagged_annotations__content_object__owner=request.user)
-        mine = mine.distinct().order_by("name")
+    if viewer.signed_in:
+        mine = Tag.objects.filter(tagged_annotations__content_object__owner_id=viewer.user_id)
+        mine = mine.distinct().order_by(Lower("name"))
     return render(request, "annotations/tag_list.html", {"tags": tags, "my_tags": mine})
 
 
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, slug=slug)
-    annotations = (
-        Annotation.objects.visible_to(request.user)
-        .filter(tags=tag)
-        .for_display()
-        .in_document_order()
-    )
+    viewer = Viewer.of(request.user)
+    tag = viewer.tag(Tag.objects, slug)
+    if tag is None:
+        # A tag the viewer may not see is a tag that does not exist: the same 404.
+        raise Http404("No such tag.")
+    annotations = Annotation.objects.visible_to(viewer).filter(tags=tag)
+    annotations = annotations.for_display().in_document_order()
     page = Paginator(annotations, ANNOTATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    if not page.paginator.count and not _uses_tag(request.user, tag):
-        # A tag seen only on others' private annotations must not reveal they exist.
-        return render(
-            request, "annotations/tag_detail.html", {"tag": tag, "page": page}, status=404
-        )
+    (tag,) = attach_descriptions([tag], viewer)
     context = {
         "tag": tag,
         "page": page,
-        "can_describe": _may_describe(request.user, tag),
+        "describable": _describable(viewer, tag),
         "tag_filter": {"tag": tag.slug},
     }
     return render(request, "annotations/tag_detail.html", context)
 
 
-def _uses_tag(user, tag: Tag) -> bool:
-    return (
-        user.is_authenticated and tag.tagged_annotations.filter(content_object__owner=user).exists()
-    )
-
-
-def _may_describe(user, tag: Tag) -> bool:
-    return user.is_authenticated and (user.is_staff or _uses_tag(user, tag))
+def _describable(viewer: Viewer, tag: Tag) -> list[tuple[str, str, str]]:
+    """(audience, label, current text) for each description the viewer may write."""
+    texts = {d.audience: d.text for d in tag.descriptions_shown}
+    labels = {viewer.own_audience: "Your own (private)", SHARED: "Shared with everyone"}
+    return [
+        (audience, labels[audience], texts.get(audience, ""))
+        for audience in viewer.description_audiences(tag)
+    ]
 
 
 @require_GET
@@ -129,36 +138,59 @@ def _date(value: str | None) -> date | None:
 @require_POST
 def tag_rename(request: HttpRequest) -> HttpResponse:
     """Rename one of your tags on all of your annotations; naming another tag merges them."""
-    old = get_object_or_404(Tag, slug=request.POST.get("tag", ""))
     new_name = request.POST.get("name", "").strip()
-    if not new_name or len(new_name) > 100:
-        messages.error(request, "Give the tag a new name of 1 to 100 characters.")
+    if not new_name or len(new_name) > MAX_TAG_CHARS:
+        messages.error(request, f"Give the tag a new name of 1 to {MAX_TAG_CHARS} characters.")
         return redirect("annotations:tags")
     with transaction.atomic():
-        mine = Annotation.objects.filter(owner=request.user, tags=old).select_for_update(
-            of=("self",)
-        )
+        mine = Annotation.objects.filter(
+            owner=request.user, tags__slug=request.POST.get("tag", "")
+        ).select_for_update(of=("self",))
         changed = 0
         for annotation in mine:
+            old = next(t for t in annotation.tags.all() if t.slug == request.POST["tag"])
             annotation.tags.remove(old)
             annotation.tags.add(new_name)
-            annotation.save()
+            annotation.save(update_fields=[])
             changed += 1
     if not changed:
-        messages.error(request, f"None of your annotations is tagged “{old.name}”.")
+        # The same answer whether the tag does not exist or is only on others' annotations.
+        messages.error(request, "None of your annotations carries that tag.")
     else:
-        messages.success(request, f"“{old.name}” is now “{new_name}” on {changed} annotation(s).")
+        messages.success(
+            request,
+            f"“{old.name}” is now “{new_name}” on {changed} annotation{pluralize(changed)}.",
+        )
     return redirect("annotations:tags")
+
+
+class DescriptionForm(forms.Form):
+    audience = forms.CharField(max_length=64)
+    description = forms.CharField(required=False, max_length=MAX_TAG_DESCRIPTION_CHARS, strip=True)
 
 
 @login_required
 @require_POST
 def tag_describe(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, slug=slug)
-    if not _may_describe(request.user, tag):
-        messages.error(request, "Only people who use a tag, or staff, may describe it.")
+    """Say what a tag means, for yourself or (if you share it) for everyone."""
+    viewer = Viewer.of(request.user)
+    tag = viewer.tag(Tag.objects, slug)
+    if tag is None:
+        raise Http404("No such tag.")
+    form = DescriptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(tag.get_absolute_url())
-    tag.description = request.POST.get("description", "").strip()[:2000]
-    tag.save(update_fields=["description"])
+    audience = form.cleaned_data["audience"]
+    if audience not in viewer.description_audiences(tag):
+        messages.error(
+            request, "Only people who share this tag, or staff, may describe it for everyone."
+        )
+        return redirect(tag.get_absolute_url())
+    text = form.cleaned_data["description"]
+    if text:
+        TagDescription.objects.update_or_create(tag=tag, audience=audience, defaults={"text": text})
+    else:
+        TagDescription.objects.filter(tag=tag, audience=audience).delete()
     messages.success(request, "The description is saved.")
     return redirect(tag.get_absolute_url())

@@ -1,4 +1,3 @@
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -6,16 +5,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.models import Tag
+from annotations.permissions import Viewer
 from search.fields import NONE
 from search.query import PageOutOfRange, SearchRequest, search
 from search.serializers import SearchParamsSerializer, SearchResponseSerializer
-from search.tagging import Viewer
 
 
-def search_request(params: dict) -> SearchRequest:
+def search_request(params: dict, viewer: Viewer) -> SearchRequest:
     filters = {name: params[name] for name in SearchParamsSerializer.FILTERS if params.get(name)}
     if filters.get("tag") and filters["tag"] != NONE:
-        filters["tag"] = tag_slug(filters["tag"])
+        filters["tag"] = tag_slug(filters["tag"], viewer)
     return SearchRequest(
         q=params["q"],
         page=params["page"],
@@ -25,9 +24,10 @@ def search_request(params: dict) -> SearchRequest:
     )
 
 
-def tag_slug(value: str) -> str:
-    """A tag given by slug or by name (any case), as its slug."""
-    tag = Tag.objects.filter(Q(slug=value) | Q(name__iexact=value)).order_by("pk").first()
+def tag_slug(value: str, viewer: Viewer) -> str:
+    """A tag the viewer may see, given by slug or by name (any case), as its slug; any
+    other value as it was given, so that a tag they may not see looks like no tag."""
+    tag = viewer.tag_named(Tag.objects.all(), value)
     return tag.slug if tag else value
 
 
@@ -39,7 +39,8 @@ class SearchView(APIView):
         params = SearchParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         try:
-            outcome = search(search_request(params.validated_data), Viewer.of(request.user))
+            viewer = Viewer.of(request.user)
+            outcome = search(search_request(params.validated_data, viewer), viewer)
         except PageOutOfRange as error:
             raise NotFound(str(error)) from None
         return Response(SearchResponseSerializer(outcome, context={"request": request}).data)

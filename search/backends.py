@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from math import log
 from operator import itemgetter
 
 from django.utils.encoding import force_str
@@ -33,17 +34,23 @@ from whoosh import collectors
 from whoosh import query as wq
 from whoosh.fields import ID as WhooshID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, Schema
-from whoosh.scoring import BM25F, WeightLengthScorer
+from whoosh.scoring import BM25F, BM25FScorer, WeightLengthScorer, WeightScorer
 from whoosh.sorting import ColumnCategorizer, FieldFacet, MultiFacet
 from whoosh.spelling import Corrector
 from whoosh.writing import CLEAR
 
-from search import syntax
+from annotations.permissions import Viewer
+from search import syntax, tagging
 from search.fields import NONE
+from search.freshness import NONE as NO_CORRECTIONS
+from search.freshness import Corrections
 from search.highlighting import Highlighter
-from search.tagging import Viewer
 
 TAGS_FIELD = "tags"
+AUDIENCE_FIELD = "audience"
+PARAGRAPH_CT = "archive.paragraph"
+ANNOTATION_CT = "annotations.annotation"
+_EMPTY_ANSWER = {"results": [], "hits": 0, "facets": {"fields": {}}, "spelling_suggestion": None}
 # Below this many hits a "did you mean" is worth its cost.
 SUGGEST_BELOW_HITS = 5
 # Misspellings rarely touch the first letter; requiring it makes suggestions 20x faster.
@@ -78,26 +85,51 @@ def field_lengths(reader, fieldname: str) -> list[int]:
     )
 
 
-class SegmentLengthsBM25F(BM25F):
-    """Whoosh's BM25F, reading field lengths from a list kept per segment.
+def paragraph_count(searcher) -> int:
+    """How many paragraph documents the index holds: the N of the paragraphs' statistics."""
+    return searcher.doc_frequency(DJANGO_CT, PARAGRAPH_CT) or 1
 
-    BM25F needs the length of every matching document, and Whoosh reads each one from
-    the column file: a third of the time a frequent word's search takes. The lists cost
-    30 ms per 20,000 documents, once per segment.
+
+class CommonplaceWeighting(BM25F):
+    """Whoosh's BM25F for paragraphs, with statistics that owe nothing to readers' notes;
+    plain term frequency for notes.
+
+    Notes share the index, and BM25F counts every document in it: a word in someone's
+    private note, or merely their number, would shift every paragraph's score, which
+    anyone can read in /api/search. So a paragraph field's IDF and average length count
+    paragraphs only, and notes are ranked by what they hold, with no statistics drawn
+    from other people's notes.
+
+    Field lengths come from a list kept per segment: BM25F needs the length of every
+    matching document, and Whoosh reads each one from the column file (a third of the
+    time a frequent word's search takes); the lists cost 30 ms per 20,000 documents, once
+    per segment.
     """
 
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        return log(paragraph_count(parent) / (parent.doc_frequency(fieldname, text) + 1)) + 1
+
     def scorer(self, searcher, fieldname, text, qf=1):
+        if fieldname in syntax.NOTE_FIELDS.values():
+            return WeightScorer.for_(searcher, fieldname, text)
         scorer = super().scorer(searcher, fieldname, text, qf)
+        if isinstance(scorer, BM25FScorer):
+            parent = searcher.get_parent()
+            scorer.avgfl = parent.field_length(fieldname) / paragraph_count(parent) or 1
         reader = searcher.reader()
         if isinstance(scorer, WeightLengthScorer) and reader.is_atomic():
             scorer.dfl = field_lengths(reader, fieldname).__getitem__
         return scorer
 
 
-def count_facets(searcher, docnums: list[int], names, viewer: Viewer) -> dict[str, Counter]:
+def count_facets(
+    searcher, docnums: list[int], names, viewer: Viewer, tag_overrides: dict[int, str]
+) -> dict[str, Counter]:
     """How many of the (sorted) documents hold each value of each facet field. For tags,
     each tag the viewer may see, counted once per document, and NONE for documents with
-    none the viewer may see.
+    none the viewer may see; tag_overrides gives documents' tag tokens as the database
+    has them now, where the index may be behind.
 
     Whoosh's facet collector categorises each match in Python and forces every match to
     be scored; counting from lists kept per segment costs a fraction of that.
@@ -110,7 +142,8 @@ def count_facets(searcher, docnums: list[int], names, viewer: Viewer) -> dict[st
         pick = itemgetter(*local)
         for name in names:
             if name == TAGS_FIELD:
-                _count_tags(counts[name], tagged_documents(reader), local, viewer)
+                overrides = {d - offset: t for d, t in tag_overrides.items() if d >= offset}
+                _count_tags(counts[name], tagged_documents(reader), local, viewer, overrides)
             else:
                 picked = pick(segment_values(reader, name))
                 counts[name].update(picked if len(local) > 1 else (picked,))
@@ -128,10 +161,16 @@ def tagged_documents(reader) -> dict[int, str]:
     )
 
 
-def _count_tags(counts: Counter, tagged: dict[int, str], local: list[int], viewer: Viewer) -> None:
+def _count_tags(
+    counts: Counter,
+    tagged: dict[int, str],
+    local: list[int],
+    viewer: Viewer,
+    overrides: dict[int, str],
+) -> None:
     without = len(local)
-    for docnum in tagged.keys() & local:
-        slugs = viewer.visible_slugs(tagged[docnum])
+    for docnum in (tagged.keys() | overrides.keys()) & set(local):
+        slugs = tagging.visible_slugs(viewer, overrides.get(docnum, tagged.get(docnum)))
         if slugs:
             counts.update(slugs)
             without -= 1
@@ -154,18 +193,21 @@ def _by_segment(searcher, docnums: list[int]) -> Iterator[tuple]:
 
 def _tag_condition(tag: str, viewer: Viewer) -> wq.Query:
     if tag == NONE:
-        visible = [wq.Prefix(TAGS_FIELD, prefix) for prefix in viewer.prefixes]
+        visible = [wq.Prefix(TAGS_FIELD, prefix) for prefix in tagging.prefixes(viewer)]
         return wq.Not(wq.Or(visible)) if visible else wq.Every()
-    tokens = viewer.tokens_for(tag)
+    tokens = tagging.tokens_for(viewer, tag)
     return wq.Or([wq.Term(TAGS_FIELD, token) for token in tokens]) if tokens else wq.NullQuery
 
 
-def _visibility_condition(viewer: Viewer) -> wq.Query:
-    allowed = []
-    if viewer.sees_shared:
-        allowed.append(wq.Term("visibility", "shared"))
-    if viewer.user_id is not None:
-        allowed.append(wq.Term("owner", str(viewer.user_id)))
+def _carries(tag: str, viewer: Viewer, tokens: str) -> bool:
+    """Whether a document with these tag tokens meets the tag filter, for this viewer."""
+    slugs = tagging.visible_slugs(viewer, tokens)
+    return not slugs if tag == NONE else tag in slugs
+
+
+def _audience_condition(viewer: Viewer) -> wq.Query:
+    """The notes this viewer may see: those written for an audience they hold."""
+    allowed = [wq.Term(AUDIENCE_FIELD, audience) for audience in sorted(viewer.audiences)]
     return wq.Or(allowed) if allowed else wq.NullQuery
 
 
@@ -185,29 +227,11 @@ class _Recorder(collectors.WrappingCollector):
             self.collect(sub_docnum)
 
 
-class _Aside(collectors.WrappingCollector):
-    """Keeps the masked documents from the child; sets aside, with their scores, those
-    of them that are wanted (the notes a viewer may see, found in the same pass)."""
-
-    def __init__(self, child, mask: set[int], wanted: set[int]):
-        super().__init__(child)
-        self.mask, self.wanted = mask, wanted
-
-    def prepare(self, top_searcher, q, context):
-        super().prepare(top_searcher, q, context)
-        self.aside = []
-
-    def collect_matches(self):
-        child, mask, wanted, aside = self.child, self.mask, self.wanted, self.aside
-        for sub_docnum in child.matches():
-            docnum = self.offset + sub_docnum
-            if docnum not in mask:
-                child.collect(sub_docnum)
-            elif docnum in wanted:
-                aside.append((-self.matcher.score(), docnum))
-
-    def results(self):
-        return self.child.results()
+def _union(mask: set[int] | None, more: set[int]) -> set[int] | None:
+    """A mask with more documents in it; the cached mask itself is never changed."""
+    if not more:
+        return mask
+    return more if mask is None else mask | more
 
 
 @dataclass(frozen=True)
@@ -237,11 +261,9 @@ def documents_matching(searcher, query: wq.Query) -> set[int]:
     return found
 
 
-def collect(
-    searcher, query, limit: int, sortedby, mask: set[int] | None, aside: set[int] | None = None
-) -> tuple:
-    """The top `limit` results, the sorted numbers of every matching document, and (with
-    aside) the (negated score, docnum) of each masked match in aside.
+def collect(searcher, query, limit: int, sortedby, mask: set[int] | None) -> tuple:
+    """The top `limit` results, and the sorted numbers of every matching document outside
+    the mask.
 
     One scored pass over every match. Whoosh's top-N shortcuts (block quality, and
     replacing the matcher once the heap is full) skip matches, so the count and the facets
@@ -254,15 +276,9 @@ def collect(
         top = collectors.TopCollector(limit=limit, usequality=False)
     top.replace = 0
     recorder = _Recorder(top)
-    if aside is not None and mask:
-        collector = _Aside(recorder, mask, aside)
-    elif mask is not None:
-        collector = collectors.FilterCollector(recorder, restrict=mask)
-    else:
-        collector = recorder
+    collector = recorder if mask is None else collectors.FilterCollector(recorder, restrict=mask)
     searcher.search_with_collector(query, collector)
-    set_aside = collector.aside if isinstance(collector, _Aside) else []
-    return collector.results(), sorted(recorder.docnums), set_aside
+    return collector.results(), sorted(recorder.docnums)
 
 
 class _CachedColumnCategorizer(ColumnCategorizer):
@@ -350,6 +366,8 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
             name = field.index_fieldname
             if field.document:
                 names[name] = syntax.text_field(stored=True)
+            elif field.field_type == "stemmed":
+                names[name] = syntax.text_field(stored=False)
             elif field.field_type == "keyword":
                 names[name] = WhooshID(stored=True, sortable=True)
             elif field.field_type == "unstemmed":
@@ -392,7 +410,7 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
             self.setup()
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
-            searcher = self.index.searcher(weighting=SegmentLengthsBM25F())
+            searcher = self.index.searcher(weighting=CommonplaceWeighting())
         else:
             searcher = searcher.refresh()
         self._local.searcher = searcher
@@ -496,85 +514,98 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         result_class=None,
         filters=None,
         viewer: Viewer | None = None,
-        only_visible: bool = False,
+        notes: bool = False,
         suggest: bool = True,
-        notes_of=None,
-        notes: int = 0,
+        corrections: Corrections | None = None,
         **kwargs,
     ):
         """Search with the reader's query language.
 
         filters are {field: exact value}; a "tags" filter (a tag slug, or NONE for "no
-        tag") and the "tags" facet count only what the viewer may see. only_visible keeps
-        the documents that carry a visibility the viewer may see (annotations). suggest
-        False skips "did you mean", for searches whose caller shows none.
-
-        notes_of (a model left out by `models`) and notes ask for the first `notes` of
-        its documents that the viewer may see, found in the same pass: the answer's
-        "notes" is then {"ids": [...], "count": n}. Only an unfiltered search ranked by
-        relevance matches the same documents as a search of the notes would; otherwise
-        "notes" is None, and the caller searches them itself.
+        tag") and the "tags" facet count only what the viewer may see. suggest False
+        skips "did you mean", for searches whose caller shows none. notes searches
+        readers' notes (their own fields) among those the viewer may see, instead of
+        paragraphs. corrections are what the database says the index may not know yet
+        (search.freshness): they win over the index.
         """
+        viewer = viewer or Viewer()
+        corrections = corrections or NO_CORRECTIONS
         searcher = self.searcher()
         parsed = syntax.parse(force_str(query_string), self.parser)
+        end = end_offset if end_offset is not None else start_offset + 20
+        if notes:
+            return self._search_notes(searcher, parsed, viewer, corrections, start_offset, end)
         required, unwanted = self._narrow_to(models, searcher)
         mask = documents_matching(searcher, unwanted) if unwanted is not None else None
         if parsed.is_empty or required is wq.NullQuery:
-            return {"results": [], "hits": 0, "facets": {"fields": {}}, "spelling_suggestion": None}
-        viewer = viewer or Viewer(user_id=None, sees_shared=False)
+            return _EMPTY_ANSWER
         executed = syntax.for_search(parsed.query)
         filters = dict(filters or {})
         tag = filters.pop(TAGS_FIELD, None)
         conditions = [executed, *(wq.Term(f, value) for f, value in filters.items())]
         if tag is not None:
             conditions.append(_tag_condition(tag, viewer))
-        if only_visible:
-            conditions.append(_visibility_condition(viewer))
         if required is not None:
             conditions.append(required)
+        overrides = self._paragraph_tags(searcher, corrections)
+        if tag is not None:
+            untagged = {d for d, tokens in overrides.items() if not _carries(tag, viewer, tokens)}
+            mask = _union(mask, untagged)
         final = wq.And(conditions) if len(conditions) > 1 else executed
-        end = end_offset if end_offset is not None else start_offset + 20
         sortedby = MultiFacet([CachedFieldFacet(name) for name in sort_by]) if sort_by else None
-        wanted = None
-        if notes and mask is not None and not sort_by and final is executed:
-            wanted = self._visible_documents(notes_of, searcher, viewer)
-        results, docnums, set_aside = collect(searcher, final, max(end, 1), sortedby, mask, wanted)
+        results, docnums = collect(searcher, final, max(end, 1), sortedby, mask)
         hits = len(docnums)
         highlighter = Highlighter(parsed.query) if highlight else None
-        page = [
-            self._result(hit, None if sort_by else hit.score, highlighter, result_class)
-            for hit in results[start_offset:end]
-        ]
+        counts = count_facets(searcher, docnums, facets or (), viewer, overrides)
         return {
-            "results": page,
+            "results": [
+                self._result(hit, None if sort_by else hit.score, highlighter, result_class)
+                for hit in results[start_offset:end]
+            ],
             "hits": hits,
-            "facets": {
-                "fields": {
-                    name: list(counts.items())
-                    for name, counts in count_facets(
-                        searcher, docnums, facets or (), viewer
-                    ).items()
-                }
-            },
+            "facets": {"fields": {name: list(c.items()) for name, c in counts.items()}},
             "spelling_suggestion": (
                 self.suggest(parsed, searcher, hits, Scope(conditions[1:], mask))
                 if suggest and hits < SUGGEST_BELOW_HITS
                 else None
             ),
-            "notes": None if wanted is None else self._notes(searcher, set_aside, notes),
+        }
+
+    def _search_notes(self, searcher, parsed, viewer: Viewer, corrections, start: int, end: int):
+        """Readers' notes the viewer may see whose note, quote or tags match, best first."""
+        if parsed.is_empty:
+            return _EMPTY_ANSWER
+        query = wq.And(
+            [
+                syntax.for_search(syntax.on_note_fields(parsed.query)),
+                wq.Term(DJANGO_CT, ANNOTATION_CT),
+                _audience_condition(viewer),
+            ]
+        )
+        hidden = self._documents_of(searcher, ANNOTATION_CT, corrections.hidden_notes)
+        results, docnums = collect(searcher, query, max(end, 1), None, set(hidden) or None)
+        return {
+            "results": [self._result(hit, hit.score, None, None) for hit in results[start:end]],
+            "hits": len(docnums),
+            "facets": {"fields": {}},
+            "spelling_suggestion": None,
         }
 
     @staticmethod
-    def _visible_documents(model, searcher, viewer: Viewer) -> set[int]:
-        query = wq.And([wq.Term(DJANGO_CT, get_model_ct(model)), _visibility_condition(viewer)])
-        return documents_matching(searcher, query)
+    def _documents_of(searcher, content_type: str, ids) -> dict[int, int]:
+        """{document number: id} of these objects' documents in the index."""
+        found = {}
+        for pk in ids:
+            docnum = searcher.document_number(**{ID: f"{content_type}.{pk}"})
+            if docnum is not None:
+                found[docnum] = pk
+        return found
 
-    @staticmethod
-    def _notes(searcher, aside: list[tuple[float, int]], limit: int) -> dict:
-        """The best `limit` of the notes set aside, as Whoosh would rank them."""
-        best = sorted(aside)[:limit]
-        ids = [int(searcher.stored_fields(docnum)[DJANGO_ID]) for _, docnum in best]
-        return {"ids": ids, "count": len(aside)}
+    def _paragraph_tags(self, searcher, corrections) -> dict[int, str]:
+        """{document number: tag tokens} of the paragraphs whose tags the database says
+        may have changed since they were indexed."""
+        documents = self._documents_of(searcher, PARAGRAPH_CT, corrections.paragraph_tags)
+        return {d: " ".join(corrections.paragraph_tags[pk]) for d, pk in documents.items()}
 
     def _narrow_to(self, models, searcher) -> tuple[wq.Query | None, wq.Query | None]:
         """Keep the models' documents only: (a condition to require, a mask to apply).
@@ -649,7 +680,7 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         if suggestion.is_empty:
             return None
         query = wq.And([syntax.for_search(suggestion.query), *scope.conditions])
-        _, found, _ = collect(searcher, query, 1, None, scope.mask)
+        _, found = collect(searcher, query, 1, None, scope.mask)
         return text if len(found) > hits else None
 
 
@@ -676,21 +707,6 @@ class SegmentwiseCorrector(Corrector):
                 yield 0 - (maxdist + 0.5 / frequency), word
 
 
-class CommonplaceWhooshQuery(WhooshSearchQuery):
-    """Haystack's query keeps only the parts of an answer it knows: keep the notes."""
-
-    notes = None
-
-    def run_raw(self, **kwargs):
-        search_kwargs = {**self.build_params(), **self._raw_query_params, **kwargs}
-        results = self.backend.search(self._raw_query, **search_kwargs)
-        self._results = results.get("results", [])
-        self._hit_count = results.get("hits", 0)
-        self._facet_counts = results.get("facets", {})
-        self._spelling_suggestion = results.get("spelling_suggestion", None)
-        self.notes = results.get("notes")
-
-
 class CommonplaceWhooshEngine(BaseEngine):
     backend = CommonplaceWhooshBackend
-    query = CommonplaceWhooshQuery
+    query = WhooshSearchQuery

@@ -6,15 +6,20 @@ extra (`pip install -e '.[elasticsearch]'`). Same fields, same query syntax (Luc
 query_string, which the search box's syntax is a subset of), same filters, facets, tag
 permissions, escaped <mark> snippets and suggestions.
 
-Two differences, both documented: a paragraph whose tag is both shared and private to
+Three differences, all documented: a paragraph whose tag is both shared and private to
 the viewer counts twice in the tag facet (Elasticsearch counts tokens, not documents);
-and bulk rebuilds delete then re-add, so searches see a partial index while they run.
+bulk rebuilds delete then re-add, so searches see a partial index while they run; and
+notes are ranked by BM25 over the note fields (Elasticsearch keeps statistics per field,
+so paragraphs' scores owe nothing to notes, but the order of the notes a reader may see
+draws on statistics of all notes).
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -27,7 +32,8 @@ from haystack.exceptions import MissingDependency
 from haystack.models import SearchResult
 from haystack.utils import get_model_ct
 
-from search import syntax
+from annotations.permissions import Viewer
+from search import syntax, tagging
 from search.backends import (
     SUGGEST_BELOW_HITS,
     SUGGEST_PREFIX,
@@ -36,7 +42,8 @@ from search.backends import (
     prepared_documents,
 )
 from search.fields import NONE
-from search.tagging import Viewer
+from search.freshness import NONE as NO_CORRECTIONS
+from search.freshness import Corrections
 
 try:
     from elasticsearch.helpers import bulk
@@ -55,6 +62,25 @@ ADVISORY_LOCK = 7_231_001
 FACET_SIZE = 10_000
 SNIPPET_CHARS = 240
 _local_lock = threading.RLock()
+# Characters that Lucene's regular expressions do not take literally.
+_LUCENE_SPECIAL = re.compile(r'([.?+*|{}\[\]()"\\#@&<>~])')
+PARAGRAPH_QUERY_FIELDS = [syntax.TEXT_FIELD, syntax.UNSTEMMED_FIELD]
+NOTE_QUERY_FIELDS = [
+    syntax.NOTE_FIELDS[syntax.TEXT_FIELD],
+    syntax.NOTE_FIELDS[syntax.UNSTEMMED_FIELD],
+]
+_HIGHLIGHT = {
+    "fields": {
+        syntax.TEXT_FIELD: {
+            "number_of_fragments": 2,
+            "fragment_size": SNIPPET_CHARS,
+            "no_match_size": SNIPPET_CHARS,
+        }
+    },
+    "pre_tags": ["<mark>"],
+    "post_tags": ["</mark>"],
+    "encoder": "html",  # escapes the text around the marks
+}
 
 _ANALYSIS = {
     "filter": {
@@ -95,6 +121,7 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
     FIELD_MAPPINGS = {
         **Elasticsearch7SearchBackend.FIELD_MAPPINGS,
         "keyword": {"type": "keyword"},
+        "stemmed": {"type": "text", "analyzer": "commonplace_text"},
         "unstemmed": {"type": "text", "analyzer": "commonplace_unstemmed"},
         "shingles": {"type": "text", "analyzer": "commonplace_shingles"},
         "stored": {"type": "keyword", "index": False},
@@ -174,8 +201,9 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
         result_class=None,
         filters=None,
         viewer: Viewer | None = None,
-        only_visible: bool = False,
+        notes: bool = False,
         suggest: bool = True,
+        corrections: Corrections | None = None,
         **kwargs,
     ):
         """As CommonplaceWhooshBackend.search, on Elasticsearch."""
@@ -184,66 +212,92 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
             return {"results": [], "hits": 0, "facets": {"fields": {}}, "spelling_suggestion": None}
         if not self.setup_complete:
             self.setup()
-        viewer = viewer or Viewer(user_id=None, sees_shared=False)
+        viewer = viewer or Viewer()
+        corrections = corrections or NO_CORRECTIONS
         end = end_offset if end_offset is not None else start_offset + 20
+        fields = NOTE_QUERY_FIELDS if notes else PARAGRAPH_QUERY_FIELDS
         body = {
-            "query": {"bool": {"must": [self._text_query(parsed.text)], "filter": []}},
+            "query": {
+                "bool": {
+                    "must": [self._text_query(parsed.text, fields)],
+                    "filter": [],
+                    "must_not": [],
+                }
+            },
             "from": start_offset,
             "size": max(end - start_offset, 0),
             "track_total_hits": True,
         }
         conditions = body["query"]["bool"]
+        if notes:
+            conditions["filter"] += [{"term": {DJANGO_CT: "annotations.annotation"}}]
+            conditions["filter"].append(_audience_filter(viewer))
+            conditions["must_not"].append(_ids("annotations.annotation", corrections.hidden_notes))
+            return self._answer(body, None, None, result_class, viewer, {})
         filters = dict(filters or {})
         tag = filters.pop(TAGS_FIELD, None)
         conditions["filter"] += [{"term": {field: value}} for field, value in filters.items()]
         if models:
             conditions["filter"].append({"terms": {DJANGO_CT: [get_model_ct(m) for m in models]}})
+        overrides = corrections.paragraph_tags
         if tag is not None:
             conditions["filter"].append(_tag_filter(tag, viewer))
-        if only_visible:
-            conditions["filter"].append(_visibility_filter(viewer))
+            untagged = [pk for pk, tokens in overrides.items() if not _carries(tag, viewer, tokens)]
+            conditions["must_not"].append(_ids("archive.paragraph", untagged))
         if sort_by:
             body["sort"] = [{field: "asc"} for field in sort_by]
         if highlight:
-            body["highlight"] = {
-                "fields": {
-                    self.content_field_name or "text": {
-                        "number_of_fragments": 2,
-                        "fragment_size": SNIPPET_CHARS,
-                        "no_match_size": SNIPPET_CHARS,
-                    }
-                },
-                "pre_tags": ["<mark>"],
-                "post_tags": ["</mark>"],
-                "encoder": "html",  # escapes the text around the marks
-            }
+            body["highlight"] = _HIGHLIGHT
         if facets:
             body["aggs"] = {name: _facet(name, viewer) for name in facets}
             if TAGS_FIELD in facets:
                 body["aggs"]["untagged"] = {"filter": _tag_filter(NONE, viewer)}
+        answer = self._answer(body, facets, sort_by, result_class, viewer, overrides)
+        if suggest and answer["hits"] < SUGGEST_BELOW_HITS:
+            answer["spelling_suggestion"] = self._suggest(parsed.text, answer["hits"], body)
+        return answer
+
+    def _answer(self, body, facets, sort_by, result_class, viewer, overrides) -> dict:
         raw = self.conn.search(index=self.index_name, body=body)
-        hits = raw["hits"]["total"]["value"]
+        counts = _facet_counts(raw.get("aggregations", {}), facets or ())
+        if overrides and TAGS_FIELD in counts:
+            counts[TAGS_FIELD] = self._corrected_tag_counts(
+                body, counts[TAGS_FIELD], viewer, overrides
+            )
         return {
             "results": [
                 self._result(hit, bool(sort_by), result_class) for hit in raw["hits"]["hits"]
             ],
-            "hits": hits,
-            "facets": {"fields": _facet_counts(raw.get("aggregations", {}), facets or ())},
-            "spelling_suggestion": (
-                self._suggest(parsed.text, hits, conditions["filter"])
-                if suggest and hits < SUGGEST_BELOW_HITS
-                else None
-            ),
+            "hits": raw["hits"]["total"]["value"],
+            "facets": {"fields": counts},
+            "spelling_suggestion": None,
         }
 
+    def _corrected_tag_counts(self, body, counts, viewer, overrides) -> list:
+        """The tag facet with each stale paragraph among the hits counted by the tags the
+        database gives it now instead of those the index holds."""
+        query = copy.deepcopy(body["query"])
+        query["bool"]["filter"].append(_ids("archive.paragraph", overrides))
+        stale = self.conn.search(
+            index=self.index_name,
+            body={"query": query, "size": len(overrides), "_source": [DJANGO_ID, TAGS_FIELD]},
+        )
+        tally = Counter(dict(counts))
+        for hit in stale["hits"]["hits"]:
+            before = tagging.visible_slugs(viewer, hit["_source"].get(TAGS_FIELD) or "") or {NONE}
+            now = tagging.visible_slugs(viewer, overrides.get(int(hit["_source"][DJANGO_ID]), ()))
+            tally.subtract(before)
+            tally.update(now or {NONE})
+        return [(value, n) for value, n in tally.items() if n > 0]
+
     @staticmethod
-    def _text_query(text: str) -> dict:
+    def _text_query(text: str, fields: list[str]) -> dict:
         if text == "*":
             return {"match_all": {}}
         return {
             "query_string": {
                 "query": text,
-                "fields": [syntax.TEXT_FIELD, syntax.UNSTEMMED_FIELD],
+                "fields": fields,
                 "default_operator": "AND",
                 "analyze_wildcard": True,
                 "fuzzy_prefix_length": syntax.FUZZY_PREFIX,
@@ -261,9 +315,10 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
         score = None if sorted_ else hit.get("_score")
         return (result_class or SearchResult)(app_label, model_name, pk, score, **fields)
 
-    def _suggest(self, text: str, hits: int, scope: list[dict]) -> str | None:
-        """As the Whoosh backend's suggest: kept only if it finds more within the same
-        filters (model, visibility), so no one is offered a word from a private note."""
+    def _suggest(self, text: str, hits: int, searched: dict) -> str | None:
+        """As the Whoosh backend's suggest: words from the paragraphs' own vocabulary
+        (notes have fields of their own), kept only if it finds more within the same
+        filters."""
         body = {
             "suggest": {
                 "text": text,
@@ -289,36 +344,42 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
                 changed = True
         if not changed:
             return None
-        query = {"bool": {"must": [self._text_query(corrected)], "filter": scope}}
+        query = copy.deepcopy(searched["query"])
+        query["bool"]["must"] = [self._text_query(corrected, PARAGRAPH_QUERY_FIELDS)]
         count = self.conn.count(index=self.index_name, body={"query": query})
         return corrected if count["count"] > hits else None
 
 
 def _tag_filter(tag: str, viewer: Viewer) -> dict:
-    visible = [{"prefix": {TAGS_FIELD: prefix}} for prefix in viewer.prefixes]
+    visible = [{"prefix": {TAGS_FIELD: prefix}} for prefix in tagging.prefixes(viewer)]
     if tag == NONE:
         return {"bool": {"must_not": visible}} if visible else {"match_all": {}}
-    tokens = viewer.tokens_for(tag)
+    tokens = tagging.tokens_for(viewer, tag)
     return {"terms": {TAGS_FIELD: tokens}} if tokens else {"bool": {"must_not": {"match_all": {}}}}
 
 
-def _visibility_filter(viewer: Viewer) -> dict:
-    allowed = []
-    if viewer.sees_shared:
-        allowed.append({"term": {"visibility": "shared"}})
-    if viewer.user_id is not None:
-        allowed.append({"term": {"owner": str(viewer.user_id)}})
-    return (
-        {"bool": {"should": allowed, "minimum_should_match": 1}}
-        if allowed
-        else {"bool": {"must_not": {"match_all": {}}}}
-    )
+def _carries(tag: str, viewer: Viewer, tokens) -> bool:
+    slugs = tagging.visible_slugs(viewer, tokens)
+    return not slugs if tag == NONE else tag in slugs
+
+
+def _ids(content_type: str, pks) -> dict:
+    return {"ids": {"values": [f"{content_type}.{pk}" for pk in pks]}}
+
+
+def _audience_filter(viewer: Viewer) -> dict:
+    audiences = sorted(viewer.audiences)
+    if not audiences:
+        return {"bool": {"must_not": {"match_all": {}}}}
+    return {"terms": {"audience": audiences}}
 
 
 def _facet(name: str, viewer: Viewer) -> dict:
     if name != TAGS_FIELD:
         return {"terms": {"field": name, "size": FACET_SIZE}}
-    pattern = "|".join(f"{prefix}.*" for prefix in viewer.prefixes) or "(?!)"
+    # Lucene's regular expressions: every character of an audience but these is literal.
+    prefixes = [_LUCENE_SPECIAL.sub(r"\\\1", prefix) for prefix in tagging.prefixes(viewer)]
+    pattern = "|".join(f"{prefix}.*" for prefix in prefixes) or "(?!)"
     return {"terms": {"field": TAGS_FIELD, "size": FACET_SIZE, "include": pattern}}
 
 
@@ -327,7 +388,7 @@ def _facet_counts(aggregations: dict, names) -> dict:
     for name in names:
         buckets = aggregations.get(name, {}).get("buckets", [])
         if name == TAGS_FIELD:
-            pairs = [(b["key"].split(":", 1)[1], b["doc_count"]) for b in buckets]
+            pairs = [(b["key"].rpartition(tagging.SEPARATOR)[2], b["doc_count"]) for b in buckets]
             merged: dict[str, int] = {}
             for slug, count in pairs:
                 merged[slug] = merged.get(slug, 0) + count

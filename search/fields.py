@@ -24,6 +24,12 @@ class KeywordField(indexes.CharField):
         return NONE if value in (None, "") else str(value)
 
 
+class StemmedTextField(indexes.CharField):
+    """Text searched by stems, like the document field, but not the document field."""
+
+    field_type = "stemmed"
+
+
 class UnstemmedTextField(indexes.CharField):
     """The text, lower-cased but not stemmed: prefix, fuzzy and spelling work on it."""
 

@@ -203,26 +203,37 @@ def paragraph_tag_tokens(article_ids: Iterable[int]) -> dict[int, set[str]]:
     article_ids = list(article_ids)
     if not article_ids:
         return {}
-    tagged = (
-        TaggedAnnotation.objects.filter(content_object__article_id__in=article_ids)
-        .exclude(content_object__anchor=Annotation.Anchor.ORPHANED)
-        .values_list(
-            "content_object__article_id",
-            "content_object__start_paragraph__position",
-            "content_object__end_paragraph__position",
-            "content_object__visibility",
-            "content_object__owner_id",
-            "tag__slug",
-        )
+    return _tag_tokens(
+        TaggedAnnotation.objects.filter(content_object__article_id__in=article_ids),
+        Paragraph.objects.filter(article_id__in=article_ids),
     )
+
+
+def tag_tokens_of(paragraph_ids: Iterable[int]) -> dict[int, set[str]]:
+    """The tag tokens of these paragraphs as the database has them now (a paragraph that
+    no longer exists has none)."""
+    paragraphs = Paragraph.objects.filter(pk__in=list(paragraph_ids))
+    article_ids = set(paragraphs.values_list("article_id", flat=True))
+    tagged = TaggedAnnotation.objects.filter(content_object__article_id__in=article_ids)
+    return _tag_tokens(tagged, paragraphs)
+
+
+def _tag_tokens(tagged, paragraphs) -> dict[int, set[str]]:
     spans = defaultdict(list)
-    for article_id, first, last, visibility, owner_id, slug in tagged:
+    found = tagged.exclude(content_object__anchor=Annotation.Anchor.ORPHANED).values_list(
+        "content_object__article_id",
+        "content_object__start_paragraph__position",
+        "content_object__end_paragraph__position",
+        "content_object__audience",
+        "tag__slug",
+    )
+    for article_id, first, last, audience, slug in found:
         if first is not None and last is not None:
-            spans[article_id].append((first, last, tagging.token(visibility, owner_id, slug)))
+            spans[article_id].append((first, last, tagging.token(audience, slug)))
     if not spans:
         return {}
     tokens: dict[int, set[str]] = defaultdict(set)
-    positions = Paragraph.objects.filter(article_id__in=list(spans)).values_list(
+    positions = paragraphs.filter(article_id__in=list(spans)).values_list(
         "pk", "article_id", "position"
     )
     for pk, article_id, position in positions:

@@ -15,11 +15,12 @@ from django.utils.safestring import SafeString
 from haystack import connections
 
 from annotations.models import Annotation, Tag, tag_names_of
+from annotations.permissions import Viewer
 from archive.models import Paragraph, Section
 from search import syntax
 from search.fields import LABEL_SEPARATOR, NONE, OTHER
+from search.freshness import Corrections, corrections_for
 from search.highlighting import Highlighter
-from search.tagging import Viewer
 
 PAGE_SIZE = 20
 # A facet lists this many values at most; the others are folded into one OTHER bucket.
@@ -126,11 +127,9 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
 
     filters = {FILTER_FIELDS.get(k, k): v for k, v in request.filters.items()}
     with_notes = bool(request.q.strip()) and request.page == 1
+    corrections = corrections_for(viewer)  # read before the backend opens its searcher
     query = connections["default"].get_query()
-    # The notes a viewer may see come from the same pass where the backend can (see
-    # CommonplaceWhooshBackend.search), else from a search of their own below.
-    notes = {"notes_of": Annotation, "notes": NOTES_SHOWN} if with_notes else {}
-    query.raw_search(parsed.text, filters=filters, viewer=viewer, **notes)
+    query.raw_search(parsed.text, filters=filters, viewer=viewer, corrections=corrections)
     query.add_model(Paragraph)
     for name in FACETS:
         query.add_field_facet(FACET_FIELDS.get(name, name))
@@ -150,20 +149,21 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
     outcome.hits = [_hit(result, request) for result in results]
     outcome.facets = _facets(query.get_facet_counts().get("fields", {}), request, outcome.count)
     outcome.suggestion = query.get_spelling_suggestion() if request.q.strip() else None
-    aside = getattr(query, "notes", None)
-    if aside is not None:
-        outcome.notes = _note_hits(aside["ids"], parsed.text, viewer)
-        outcome.notes_count = aside["count"]
-    elif with_notes:
-        outcome.notes, outcome.notes_count = search_notes(parsed.text, viewer, NOTES_SHOWN)
+    if with_notes:
+        outcome.notes, outcome.notes_count = search_notes(
+            parsed.text, viewer, NOTES_SHOWN, corrections
+        )
     return outcome
 
 
-def search_notes(text: str, viewer: Viewer, limit: int) -> tuple[list[NoteHit], int]:
+def search_notes(
+    text: str, viewer: Viewer, limit: int, corrections: Corrections | None = None
+) -> tuple[list[NoteHit], int]:
     """Annotations whose note, quote or tags match, among those the viewer may see."""
+    if corrections is None:
+        corrections = corrections_for(viewer)
     query = connections["default"].get_query()
-    # Notes come with the paragraph search's "did you mean": a second one would be waste.
-    query.raw_search(text, viewer=viewer, only_visible=True, suggest=False)
+    query.raw_search(text, viewer=viewer, notes=True, suggest=False, corrections=corrections)
     query.add_model(Annotation)
     query.set_limits(0, limit)
     ids = [int(result.pk) for result in query.get_results()]
@@ -175,8 +175,8 @@ def _note_hits(ids: list[int], text: str, viewer: Viewer) -> list[NoteHit]:
     if not ids:
         return []
     # The database has the last word on what a viewer may see.
-    found = Annotation.objects.filter(pk__in=ids).order_by().select_related("owner", "article")
-    visible = {a.pk: a for a in found if a.is_visible_to(viewer.user)}
+    found = viewer.readable(Annotation.objects.filter(pk__in=ids))
+    visible = {a.pk: a for a in found.order_by().select_related("owner", "article")}
     tags = tag_names_of(visible)
     highlighter = Highlighter(syntax.parse(text).query)
     return [

@@ -2,13 +2,13 @@ from haystack import indexes
 
 from annotations.models import Annotation
 from archive.models import Article, Paragraph
-from search import tagging
 from search.fields import (
     LABEL_SEPARATOR,
     NONE,
     KeywordField,
     ShingleField,
     SortableIntegerField,
+    StemmedTextField,
     StoredField,
     TagTokensField,
     UnstemmedTextField,
@@ -81,35 +81,40 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
 
 
 class AnnotationIndex(indexes.SearchIndex, indexes.Indexable):
-    """Notes, quotes and tags, so that what readers wrote is searchable too."""
+    """Notes, quotes and tags, so that what readers wrote is searchable too, by those who
+    may see it. They fill fields of their own (the note_ ones): the paragraphs' fields,
+    their vocabulary and their statistics owe nothing to anyone's notes."""
 
+    # Haystack wants one document field, named alike, in every index; notes leave it empty.
     text = indexes.CharField(document=True)
-    exact = UnstemmedTextField()
-    shingles = ShingleField()
+    note_text = StemmedTextField()
+    note_exact = UnstemmedTextField()
+    note_shingles = ShingleField()
     article = KeywordField(model_attr="article__slug")
     article_id = KeywordField(model_attr="article_id")
     article_title = StoredField(model_attr="article__title")
-    owner = KeywordField(model_attr="owner_id")
-    visibility = KeywordField(model_attr="visibility")
+    audience = KeywordField(model_attr="audience")
     position = SortableIntegerField()
     document_order = KeywordField()
-    tags = TagTokensField()
 
     def get_model(self):
         return Annotation
 
     def index_queryset(self, using=None):
         return (
-            Annotation.objects.select_related("article", "owner", "start_paragraph")
+            Annotation.objects.select_related("article", "start_paragraph")
             .prefetch_related("tags")
             .order_by("pk")
         )
 
     def prepare_text(self, annotation: Annotation) -> str:
+        return ""
+
+    def prepare_note_text(self, annotation: Annotation) -> str:
         tags = " ".join(tag.name for tag in annotation.tags.all())
         return "\n\n".join(part for part in (annotation.note, annotation.quote, tags) if part)
 
-    prepare_exact = prepare_shingles = prepare_text
+    prepare_note_exact = prepare_note_shingles = prepare_note_text
 
     def prepare_position(self, annotation: Annotation) -> int:
         paragraph = annotation.start_paragraph
@@ -117,11 +122,3 @@ class AnnotationIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_document_order(self, annotation: Annotation) -> str:
         return document_order(annotation.article)
-
-    def prepare_tags(self, annotation: Annotation) -> str:
-        return " ".join(
-            sorted(
-                tagging.token(annotation.visibility, annotation.owner_id, tag.slug)
-                for tag in annotation.tags.all()
-            )
-        )

@@ -34,6 +34,15 @@ from whoosh.qparser import (
 TEXT_FIELD = "text"
 UNSTEMMED_FIELD = "exact"
 SHINGLE_FIELD = "shingles"
+# Readers' notes have fields of their own, so that nothing in a note (its words, their
+# number) reaches the paragraphs' vocabulary, statistics or "did you mean".
+NOTE_FIELDS = {
+    TEXT_FIELD: "note_text",
+    UNSTEMMED_FIELD: "note_exact",
+    SHINGLE_FIELD: "note_shingles",
+}
+# The field that answers a two-word phrase of each stemmed field.
+_SHINGLES_OF = {TEXT_FIELD: SHINGLE_FIELD, NOTE_FIELDS[TEXT_FIELD]: NOTE_FIELDS[SHINGLE_FIELD]}
 MAX_QUERY_CHARS = 500
 
 # What a word is, to the unstemmed analyzer and the highlighter: Whoosh's default.
@@ -176,16 +185,29 @@ def for_search(node: query.Query) -> query.Query:
     positions are checked only in the few documents that do.
     """
     if isinstance(node, query.Phrase):
-        if node.fieldname != TEXT_FIELD or node.slop > 1 or len(node.words) < 2:
+        shingles = _SHINGLES_OF.get(node.fieldname)
+        if shingles is None or node.slop > 1 or len(node.words) < 2:
             return node
         pairs = [
-            query.Term(SHINGLE_FIELD, f"{first} {second}", boost=node.boost)
+            query.Term(shingles, f"{first} {second}", boost=node.boost)
             for first, second in zip(node.words, node.words[1:], strict=False)
         ]
         return pairs[0] if len(pairs) == 1 else query.And([*pairs, node])
     if node.is_leaf():
         return _expanded_once(node)
     return node.apply(for_search)
+
+
+def on_note_fields(node: query.Query) -> query.Query:
+    """The same query, asked of the notes' fields instead of the paragraphs'."""
+    if node.is_leaf() or isinstance(node, query.Phrase):
+        fieldname = getattr(node, "fieldname", None)
+        if fieldname not in NOTE_FIELDS:
+            return node
+        moved = node.copy()
+        moved.fieldname = NOTE_FIELDS[fieldname]
+        return moved
+    return node.apply(on_note_fields)
 
 
 # Enough of a schema to parse a query anywhere, without an index at hand.

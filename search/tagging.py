@@ -1,58 +1,44 @@
-"""Tags in the search index, with the annotation permission rules built in.
+"""Tags in the search index, each carrying the audience that may see it.
 
-A paragraph document lists the tags of the annotations on it as tokens that carry who may
-see them: "s:<slug>" for a shared annotation, "p<owner id>:<slug>" for a private one.
-A search then filters and counts only the tokens the viewer may see.
+A paragraph document lists the tags of the annotations on it as tokens
+"<audience>/<slug>", the audience being the annotation's own (see
+annotations.permissions): "shared/economy", "user:7/economy". A search filters and counts
+only the tokens whose audience the viewer holds. Slugs hold no "/" and audiences no
+space, so a token splits at its last "/".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from annotations.permissions import Viewer
 
-from django.conf import settings
-
-SHARED_PREFIX = "s:"
+SEPARATOR = "/"
 
 
-def private_prefix(owner_id: int) -> str:
-    return f"p{owner_id}:"
+def token(audience: str, slug: str) -> str:
+    return f"{audience}{SEPARATOR}{slug}"
 
 
-def token(visibility: str, owner_id: int, slug: str) -> str:
-    prefix = SHARED_PREFIX if visibility == "shared" else private_prefix(owner_id)
-    return prefix + slug
+def prefixes(viewer: Viewer) -> tuple[str, ...]:
+    """The token prefixes of the audiences a viewer holds, in a stable order."""
+    return tuple(f"{audience}{SEPARATOR}" for audience in sorted(viewer.audiences))
 
 
-@dataclass(frozen=True)
-class Viewer:
-    """Who is searching, as far as the index needs to know."""
+def tokens_for(viewer: Viewer, slug: str) -> list[str]:
+    """The tokens under which a tag is visible to this viewer."""
+    return [token(audience, slug) for audience in sorted(viewer.audiences)]
 
-    user_id: int | None
-    sees_shared: bool
-    user: object = field(default=None, compare=False, repr=False)
 
-    @classmethod
-    def of(cls, user) -> Viewer:
-        signed_in = user is not None and user.is_authenticated
-        return cls(
-            user_id=user.pk if signed_in else None,
-            sees_shared=signed_in or settings.COMMONPLACE_ANONYMOUS_READS_SHARED,
-            user=user,
-        )
-
-    @property
-    def prefixes(self) -> tuple[str, ...]:
-        prefixes = (SHARED_PREFIX,) if self.sees_shared else ()
-        if self.user_id is not None:
-            prefixes += (private_prefix(self.user_id),)
-        return prefixes
-
-    def tokens_for(self, slug: str) -> list[str]:
-        return [prefix + slug for prefix in self.prefixes]
-
-    def visible_slugs(self, tokens: str) -> set[str]:
-        """The slugs among a document's tokens that this viewer may see."""
-        if not tokens:
-            return set()
-        prefixes = self.prefixes
-        return {tag.split(":", 1)[1] for tag in tokens.split() if tag.startswith(prefixes)}
+def visible_slugs(viewer: Viewer, tokens) -> set[str]:
+    """The slugs among a document's tokens (a string or a collection) that the viewer may
+    see."""
+    if not tokens:
+        return set()
+    if isinstance(tokens, str):
+        tokens = tokens.split()
+    audiences = viewer.audiences
+    slugs = set()
+    for tag in tokens:
+        audience, _, slug = tag.rpartition(SEPARATOR)
+        if audience in audiences:
+            slugs.add(slug)
+    return slugs

@@ -3,11 +3,11 @@ from dataclasses import replace
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from annotations.permissions import Viewer
 from archive.models import Article
 from search.api import search_request
 from search.query import FACETS, PageOutOfRange, search
 from search.serializers import SearchParamsSerializer
-from search.tagging import Viewer
 
 FACET_TITLES = {
     "article": "Article",
@@ -29,12 +29,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
         valid = {k: v for k, v in request.GET.items() if k not in params.errors}
         params = SearchParamsSerializer(data=valid)
         params.is_valid()
-    search_req = search_request(params.validated_data)
+    viewer = Viewer.of(request.user)
+    search_req = search_request(params.validated_data, viewer)
     context = {"search": search_req, "errors": errors, "facet_titles": FACET_TITLES}
     if search_req.is_blank:
         context["articles"] = Article.objects.with_counts()[:20]
         return render(request, "search/search.html", context)
-    viewer = Viewer.of(request.user)
     try:
         outcome = search(search_req, viewer)
     except PageOutOfRange as error:

@@ -1,5 +1,6 @@
 import copy
 import io
+import re
 import shutil
 import threading
 from contextlib import contextmanager
@@ -120,6 +121,15 @@ def write_file(tmp_path):
         return path
 
     return write
+
+
+_CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def page_body(response) -> str:
+    """A page's HTML without its CSRF token, which Django masks afresh in every response:
+    two answers are the same page when these are equal."""
+    return _CSRF_TOKEN.sub('name="csrfmiddlewaretoken"', response.content.decode())
 
 
 def article_text(title: str, paragraphs: list[str], footer: str | None = None) -> str:

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
-from annotations.models import Annotation, Tag
-from tests.conftest import MOMENTUM, NEW_LABOUR, annotate
+from annotations.models import Annotation, Tag, TagDescription
+from tests.conftest import MOMENTUM, NEW_LABOUR, annotate, page_body
 
 pytestmark = pytest.mark.usefixtures("ingested")
 
@@ -141,28 +141,73 @@ def test_rename_and_merge_change_only_your_annotations(client_for, users):
 
 def test_rename_checks_its_input(client_for, users):
     annotate(users.other, "Trots?", tags=["City"], visibility="shared")
+    annotate(users.other, "Sabotage", tags=["Hush"])
     client = client_for(users.owner)
-    response = client.post("/annotations/tags/rename/", {"tag": "city", "name": "x"}, follow=True)
-    assert "None of your annotations is tagged “City”." in response.content.decode()
+
+    def answer(slug: str) -> str:
+        response = client.post("/annotations/tags/rename/", {"tag": slug, "name": "x"}, follow=True)
+        assert response.status_code == 200
+        return page_body(response)
+
+    # Another's tag, another's private tag and no tag at all: the same answer, naming none.
+    bodies = {answer(slug) for slug in ("city", "hush", "nope")}
+    assert len(bodies) == 1
+    assert "None of your annotations carries that tag." in bodies.pop()
     response = client.post("/annotations/tags/rename/", {"tag": "city", "name": ""}, follow=True)
     assert "Give the tag a new name" in response.content.decode()
-    assert client.post("/annotations/tags/rename/", {"tag": "nope", "name": "x"}).status_code == 404
     assert client_for(None).post("/annotations/tags/rename/", {"tag": "city"}).status_code == 302
     csrf = client_for(users.owner, enforce_csrf_checks=True)
     assert csrf.post("/annotations/tags/rename/", {"tag": "city", "name": "x"}).status_code == 403
 
 
-def test_describe_a_tag(client_for, users):
+def describe(client, slug: str, audience: str, text: str):
+    return client.post(f"/tags/{slug}/describe/", {"audience": audience, "description": text})
+
+
+def test_describe_a_tag_for_everyone_or_for_yourself(client_for, users):
     annotate(users.owner, "prawn cocktail", tags=["City"], visibility="shared")
-    tag = Tag.objects.get(name="City")
-    client_for(users.other).post(f"/tags/{tag.slug}/describe/", {"description": "Not theirs"})
-    tag.refresh_from_db()
-    assert tag.description == ""
-    client_for(users.owner).post(f"/tags/{tag.slug}/describe/", {"description": "The <b>City</b>"})
-    tag.refresh_from_db()
-    assert tag.description == "The <b>City</b>"
-    page = client_for(users.other).get("/tags/city/").content.decode()
-    assert "The &lt;b&gt;City&lt;/b&gt;" in page
+    annotate(users.other, "Trots?", tags=["City"])
+    owner, other = client_for(users.owner), client_for(users.other)
+    # Only someone who shares the tag (or staff) writes the shared description.
+    describe(other, "city", "shared", "Not theirs")
+    assert not TagDescription.objects.filter(audience="shared").exists()
+    describe(owner, "city", "shared", "The <b>City</b>")
+    describe(other, "city", f"user:{users.other.pk}", "My own gloss")
+    describe(other, "city", f"user:{users.owner.pk}", "Forged into the owner's")
+    assert set(TagDescription.objects.values_list("audience", "text")) == {
+        ("shared", "The <b>City</b>"),
+        (f"user:{users.other.pk}", "My own gloss"),
+    }
+    other_page = other.get("/tags/city/").content.decode()
+    assert "The &lt;b&gt;City&lt;/b&gt;" in other_page and "My own gloss" in other_page
+    owner_page = owner.get("/tags/city/").content.decode()
+    assert "The &lt;b&gt;City&lt;/b&gt;" in owner_page and "My own gloss" not in owner_page
+    staff = client_for(users.staff)
+    describe(staff, "city", "shared", "Staff may")
+    assert TagDescription.objects.get(audience="shared").text == "Staff may"
+    describe(staff, "city", "shared", "")  # emptied: gone
+    assert not TagDescription.objects.filter(audience="shared").exists()
+    too_long = describe(owner, "city", f"user:{users.owner.pk}", "x" * 2001)
+    assert too_long.status_code == 302
+    assert not TagDescription.objects.filter(audience=f"user:{users.owner.pk}").exists()
+
+
+def test_a_tag_seen_by_no_one_else_is_a_tag_that_does_not_exist(client_for, users):
+    annotate(users.owner, "prawn cocktail", tags=["Hush"])
+    describe(client_for(users.owner), "hush", f"user:{users.owner.pk}", "Nobody else knows")
+    other = client_for(users.other)
+    hidden, missing = other.get("/tags/hush/"), other.get("/tags/no-such-tag/")
+    assert hidden.status_code == missing.status_code == 404
+    assert page_body(hidden) == page_body(missing)
+    assert "Hush" not in page_body(hidden)
+    # Nor can they describe it, for themselves or for everyone.
+    for audience in ("shared", f"user:{users.other.pk}"):
+        assert describe(other, "hush", audience, "Overwritten").status_code == 404
+    assert list(TagDescription.objects.values_list("text", flat=True)) == ["Nobody else knows"]
+    # Once they use it themselves they see the tag, but not the owner's description.
+    annotate(users.other, "Trots?", tags=["hush"])
+    page = other.get("/tags/hush/").content.decode()
+    assert "Nobody else knows" not in page
 
 
 def test_markup_in_user_content_is_escaped_on_every_page(client_for, users):

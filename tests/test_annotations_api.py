@@ -5,7 +5,7 @@ import json
 import pytest
 from rest_framework.authtoken.models import Token
 
-from annotations.models import Annotation, Tag
+from annotations.models import Annotation, Tag, TagDescription
 from archive.models import Paragraph
 from tests.conftest import MOMENTUM, NEW_LABOUR, annotate
 
@@ -301,7 +301,11 @@ def test_tags_endpoint_counts_what_the_caller_may_see(client_for, users):
     annotate(users.owner, "prawn cocktail", tags=["City", "secret"])
     annotate(users.other, "Trots?", tags=["City"], visibility="shared")
     annotate(users.other, "Sabotage", tags=["hidden"])
-    Tag.objects.filter(name="City").update(description="Finance and the City of London")
+    city = Tag.objects.get(name="City")
+    TagDescription.objects.create(tag=city, audience="shared", text="Finance and the City")
+    TagDescription.objects.create(
+        tag=Tag.objects.get(name="hidden"), audience=f"user:{users.other.pk}", text="Mine"
+    )
     data = client_for(users.owner).get("/api/tags").json()
     assert data["count"] == 2
     assert data["results"] == [
@@ -309,12 +313,16 @@ def test_tags_endpoint_counts_what_the_caller_may_see(client_for, users):
             "name": "City",
             "slug": "city",
             "count": 2,
-            "description": "Finance and the City of London",
+            "description": "Finance and the City",
+            "url": "/tags/city/",
         },
-        {"name": "secret", "slug": "secret", "count": 1, "description": ""},
+        {"name": "secret", "slug": "secret", "count": 1, "description": "", "url": "/tags/secret/"},
     ]
     other = client_for(users.other).get("/api/tags").json()
-    assert {t["name"]: t["count"] for t in other["results"]} == {"City": 1, "hidden": 1}
+    assert {t["name"]: (t["count"], t["description"]) for t in other["results"]} == {
+        "City": (1, "Finance and the City"),
+        "hidden": (1, "Mine"),
+    }
     assert client_for(None).get("/api/tags").json() == {"count": 0, "results": []}
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from annotations.permissions import Viewer
 from search import indexing
 from search.models import PendingIndexUpdate
 from search.query import SearchRequest, search
-from search.tagging import Viewer
 from tests.conftest import CORPUS, annotate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ django.setup()
 from archive.models import Paragraph
 from search import indexing
 from search.query import SearchRequest, search
-from search.tagging import Viewer
+from annotations.permissions import Viewer
 counts = {{
     word: search(SearchRequest(q=word), Viewer.of(None)).count
     for word in ["zebra%dx%d" % (w, e) for w in range({workers}) for e in range({edits})]
@@ -120,7 +120,7 @@ import django, json
 django.setup()
 from search import indexing
 from search.query import SearchRequest, search
-from search.tagging import Viewer
+from annotations.permissions import Viewer
 before = (indexing.pending_count(), search(SearchRequest(q="kumquat"), Viewer.of(None)).count)
 applied = indexing.flush()
 print(json.dumps([before, applied, search(SearchRequest(q="kumquat"), Viewer.of(None)).count]))

@@ -201,12 +201,13 @@
     renderPanel();
   }
 
+  // Whose an annotation is and who may change it are the server's to say.
   function isMine(annotation) {
-    return Boolean(user) && annotation.user === user.username;
+    return Boolean(annotation.mine);
   }
 
   function canEdit(annotation) {
-    return Boolean(user) && (isMine(annotation) || user.is_staff);
+    return Boolean(annotation.can_edit);
   }
 
   function documentOrder(a, b) {
@@ -316,10 +317,10 @@
     };
     if (!editing) Object.assign(body, formPassage);
     const saved = editing
-      ? await send("PATCH", `${context.api}/${editing.id}`, body)
+      ? await send("PATCH", `${context.api}/${editing.id}`, body, editing.version)
       : await send("POST", context.api, body);
     if (!saved.ok) {
-      showErrors(saved.errors);
+      showErrors(saved.status === 412 ? await changedElsewhere(editing) : saved.errors);
       return;
     }
     annotations.set(saved.data.id, saved.data);
@@ -403,16 +404,20 @@
 
   function csrfToken() {
     const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : context.csrf_token;
+    return match ? decodeURIComponent(match[1]) : "";
   }
 
-  async function send(method, url, body) {
+  /* version: the annotation's version this change is based on (sent as If-Match), so
+   * that a change made meanwhile elsewhere is never silently undone. */
+  async function send(method, url, body, version) {
+    const headers = { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "application/json" };
+    if (version !== undefined) headers["If-Match"] = `"${version}"`;
     let response;
     try {
       response = await fetch(url, {
         method,
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "application/json" },
+        headers,
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
@@ -425,11 +430,32 @@
     } catch (error) {
       data = { detail: `The server answered ${response.status}.` };
     }
-    return response.ok ? { ok: true, data } : { ok: false, errors: data };
+    return response.ok ? { ok: true, data } : { ok: false, status: response.status, errors: data };
+  }
+
+  /* Someone changed (or deleted) the annotation since it was loaded: show the current
+   * version in the page, keep what the reader typed in the form, base the next save on the
+   * current version, and say so. */
+  async function changedElsewhere(annotation, action = "save") {
+    const current = await send("GET", `${context.api}/${annotation.id}`);
+    if (!current.ok) {
+      annotations.delete(annotation.id);
+      renderAround(annotation);
+      return { detail: "This annotation was deleted elsewhere (in another tab or window). Nothing was saved." };
+    }
+    annotations.set(current.data.id, current.data);
+    if (editing && editing.id === current.data.id) editing = current.data;
+    renderAround(current.data);
+    const next = action === "save"
+      ? "Your text is still here: save again to replace the other version, or cancel to keep it."
+      : "Here is the current version: delete it again if you still want it gone.";
+    return {
+      detail: `This annotation was changed elsewhere since you opened it, so nothing was ${action === "save" ? "saved" : "deleted"}. ${next}`,
+    };
   }
 
   async function attachOrphan(id, passage) {
-    const saved = await send("PATCH", `${context.api}/${id}`, passage);
+    const saved = await send("PATCH", `${context.api}/${id}`, passage, annotations.get(id)?.version);
     if (!saved.ok) {
       announce(Object.values(saved.errors).flat().join(" "));
       return;
@@ -493,11 +519,11 @@
     if (annotation.tags.length) {
       const tags = document.createElement("ul");
       tags.className = "tag-list";
-      annotation.tags.forEach((tag) => {
+      annotation.tag_links.forEach((tag) => {
         const item = document.createElement("li");
         const link = document.createElement("a");
-        link.href = `${context.tags_url}${encodeURIComponent(slugify(tag))}/`;
-        link.textContent = tag;
+        link.href = tag.url;
+        link.textContent = tag.name;
         item.append(link);
         tags.append(item);
       });
@@ -535,16 +561,13 @@
     });
   }
 
-  function slugify(tag) {
-    return tag.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-      .replace(/[^\w\s-]/g, "").trim().replace(/[-\s]+/g, "-");
-  }
-
   async function deleteAnnotation(annotation) {
     if (!window.confirm("Delete this annotation? This cannot be undone.")) return;
-    const result = await send("DELETE", `${context.api}/${annotation.id}`);
+    const result = await send("DELETE", `${context.api}/${annotation.id}`, undefined, annotation.version);
     if (!result.ok) {
-      announce(Object.values(result.errors).flat().join(" "));
+      const errors = result.status === 412 ? await changedElsewhere(annotation, "delete") : result.errors;
+      popover.hidden = true;
+      announce(Object.values(errors).flat().join(" "));
       return;
     }
     annotations.delete(annotation.id);
@@ -692,5 +715,4 @@
 
   renderAll();
   if (context.focus) focusAnnotation(context.focus, true);
-  window.commonplaceReader = { selectedPassage, cpToUnit, unitToCp, annotations };
 })();

@@ -1,0 +1,171 @@
+"""Who sees what: the one place that decides, for a viewer, which annotations and tags
+may be seen, listed, counted, found, exported, edited or deleted.
+
+Every annotation is written for one audience: `shared` (every signed-in reader; the
+Public group once groups come) or `user:<id>` (its owner alone). A viewer holds a set of
+audiences, and sees an annotation exactly when its audience is in that set. The database
+filters on the audience stored with each annotation, and the search index stores the same
+token with each note and each tag it carries, so every page, API, search, facet, count,
+suggestion and export asks the same question in the same words. A group will add
+`group:<id>` to its members' audiences and to what it may edit, here and nowhere else.
+
+A tag exists, for a viewer, only through the annotations they may see: a tag carried only
+by annotations they may not see behaves everywhere as a tag that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat
+
+SHARED = "shared"
+
+
+def user_audience(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def audience_of(visibility: str, owner_id: int) -> str:
+    """The audience an annotation with this visibility and owner is written for."""
+    return SHARED if visibility == SHARED else user_audience(owner_id)
+
+
+def audience_expression() -> Case:
+    """audience_of, as the database computes it for the annotation's audience column, so
+    that no write (bulk ones included) can leave it out of step."""
+    return Case(
+        When(visibility=SHARED, then=Value(SHARED)),
+        default=Concat(Value("user:"), Cast("owner_id", output_field=CharField())),
+        output_field=CharField(max_length=64),
+    )
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Someone looking at annotations: a signed-in user, an anonymous visitor, or the
+    server's operator on the command line (who holds the database anyway)."""
+
+    user_id: int | None = None
+    is_staff: bool = False
+    audiences: frozenset[str] = frozenset()
+    sees_everything: bool = False
+
+    @classmethod
+    def of(cls, user) -> Viewer:
+        if user is None or not user.is_authenticated:
+            return cls.anonymous()
+        return cls(
+            user_id=user.pk,
+            is_staff=user.is_staff,
+            audiences=frozenset({SHARED, user_audience(user.pk)}),
+        )
+
+    @classmethod
+    def anonymous(cls) -> Viewer:
+        shared = settings.COMMONPLACE_ANONYMOUS_READS_SHARED
+        return cls(audiences=frozenset({SHARED}) if shared else frozenset())
+
+    @classmethod
+    def operator(cls) -> Viewer:
+        """Whoever runs the server, exporting a complete backup from the command line."""
+        return cls(sees_everything=True)
+
+    @property
+    def signed_in(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def own_audience(self) -> str | None:
+        return user_audience(self.user_id) if self.signed_in else None
+
+    # Annotations -------------------------------------------------------------------------
+
+    def readable(self, annotations: QuerySet) -> QuerySet:
+        """The annotations this viewer may see: read, list, count, find and export."""
+        if self.sees_everything:
+            return annotations
+        if not self.audiences:
+            return annotations.none()
+        return annotations.filter(audience__in=sorted(self.audiences))
+
+    def may_read(self, annotation) -> bool:
+        # From the instance's own fields, which are current even where the stored
+        # audience column has not been read back since a change.
+        audience = audience_of(annotation.visibility, annotation.owner_id)
+        return self.sees_everything or audience in self.audiences
+
+    def may_annotate(self) -> bool:
+        return self.signed_in
+
+    def may_edit(self, annotation) -> bool:
+        """Its owner, or staff, may change or delete an annotation they may see."""
+        if not self.signed_in or not self.may_read(annotation):
+            return False
+        return annotation.owner_id == self.user_id or self.is_staff
+
+    def editable(self, annotations: QuerySet) -> QuerySet:
+        if not self.signed_in:
+            return annotations.none()
+        if self.is_staff:
+            return self.readable(annotations)
+        return self.readable(annotations).filter(owner_id=self.user_id)
+
+    def is_own(self, annotation) -> bool:
+        return self.signed_in and annotation.owner_id == self.user_id
+
+    # Tags ----------------------------------------------------------------------------------
+
+    def tags(self, tags: QuerySet) -> QuerySet:
+        """Tags carried by an annotation this viewer may see, each with `count`: how many
+        of those annotations carry it."""
+        from annotations.models import Annotation
+
+        carried = Q(tagged_annotations__content_object__in=self.readable(Annotation.objects.all()))
+        return tags.annotate(
+            count=Count("tagged_annotations", filter=carried, distinct=True)
+        ).filter(count__gt=0)
+
+    def tag(self, tags: QuerySet, slug: str):
+        """The tag with this slug if the viewer may see it; else None, exactly as if no
+        tag had that slug."""
+        from annotations.models import Annotation, TaggedAnnotation
+
+        carried = TaggedAnnotation.objects.filter(
+            tag=OuterRef("pk"), content_object__in=self.readable(Annotation.objects.all())
+        )
+        return tags.filter(Exists(carried), slug=slug).first()
+
+    def tag_named(self, tags: QuerySet, value: str):
+        """A visible tag given by slug or by name (any case), or None."""
+        from annotations.models import Annotation, TaggedAnnotation
+
+        carried = TaggedAnnotation.objects.filter(
+            tag=OuterRef("pk"), content_object__in=self.readable(Annotation.objects.all())
+        )
+        matching = tags.filter(Q(slug=value) | Q(name__iexact=value))
+        return matching.filter(Exists(carried)).order_by("pk").first()
+
+    # What a tag means: one description per audience --------------------------------------
+
+    def description_audiences(self, tag) -> list[str]:
+        """The audiences whose description of this (visible) tag the viewer may write:
+        their own always; the shared one if they share an annotation carrying it, or are
+        staff."""
+        if not self.signed_in:
+            return []
+        audiences = [self.own_audience]
+        shares_it = tag.tagged_annotations.filter(
+            content_object__owner_id=self.user_id, content_object__audience=SHARED
+        ).exists()
+        if self.is_staff or shares_it:
+            audiences.append(SHARED)
+        return audiences
+
+    def descriptions(self, descriptions: QuerySet) -> QuerySet:
+        """The descriptions this viewer may read (of tags they may see)."""
+        if self.sees_everything:
+            return descriptions
+        return descriptions.filter(audience__in=sorted(self.audiences))
