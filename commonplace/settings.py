@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from commonplace.env import env_bool, env_int, env_list, env_str
+from commonplace.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("COMMONPLACE_DATA_DIR") or BASE_DIR / "var").resolve()
@@ -176,6 +176,9 @@ COMMONPLACE_ANONYMOUS_READS_SHARED = env_bool("ANONYMOUS_READS_SHARED", default=
 # A re-anchored passage whose text changed must still match this well (0-100), or it
 # is orphaned for its owner to fix.
 COMMONPLACE_MIN_FUZZY_SCORE = env_int("REANCHOR_MIN_SCORE", 90)
+# How long a request that changed something waits for the search index before it answers
+# anyway (the change is applied by the next flush; search corrects for it meanwhile).
+COMMONPLACE_INDEX_WAIT_SECONDS = env_float("INDEX_WAIT_SECONDS", 1.5)
 # Where links in exports made from the command line point (the web uses its own host).
 COMMONPLACE_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
 

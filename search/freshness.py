@@ -8,7 +8,9 @@ be stale. Before a search, the rows are read (before the searcher is refreshed: 
 deleted only after its commit to the index, so a searcher opened later sees that commit),
 and the database corrects what the index would otherwise say:
 
-- a note whose annotation changed is shown only if the viewer may see it now;
+- a note whose annotation changed is not found until the index has it again: the index
+  holds its old text and audience, and a match on words since removed from a shared note
+  would confirm they had been there (a note briefly missing is the safe way to be wrong);
 - a paragraph whose tags changed carries the tag tokens the database gives it now, in
   facets and in the tag filter.
 
@@ -19,8 +21,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from annotations.models import Annotation
-from annotations.permissions import Viewer
 from search import indexing
 from search.models import PendingIndexUpdate
 
@@ -29,8 +29,8 @@ Kind = PendingIndexUpdate.Kind
 
 @dataclass(frozen=True)
 class Corrections:
-    """For one viewer: the notes the index may show that they may not see now, and the
-    current tag tokens of paragraphs whose tags may have changed."""
+    """The notes whose index documents may be stale, and the current tag tokens of the
+    paragraphs whose tags may have changed."""
 
     hidden_notes: frozenset[int] = frozenset()
     paragraph_tags: dict[int, frozenset[str]] = field(default_factory=dict)
@@ -42,18 +42,14 @@ class Corrections:
 NONE = Corrections()
 
 
-def corrections_for(viewer: Viewer) -> Corrections:
+def corrections() -> Corrections:
     pending = PendingIndexUpdate.objects.filter(kind__in=[Kind.ANNOTATION, Kind.PARAGRAPH])
     rows = list(pending.values_list("kind", "object_id"))
     if not rows:
         return NONE
-    annotations = {pk for kind, pk in rows if kind == Kind.ANNOTATION}
     paragraphs = {pk for kind, pk in rows if kind == Kind.PARAGRAPH}
-    visible = set(
-        viewer.readable(Annotation.objects.filter(pk__in=annotations)).values_list("pk", flat=True)
-    )
     tokens = indexing.tag_tokens_of(paragraphs) if paragraphs else {}
     return Corrections(
-        hidden_notes=frozenset(annotations - visible),
+        hidden_notes=frozenset(pk for kind, pk in rows if kind == Kind.ANNOTATION),
         paragraph_tags={pk: frozenset(tokens.get(pk, ())) for pk in paragraphs},
     )

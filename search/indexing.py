@@ -18,6 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.db import transaction
 from haystack import connections
 from haystack.constants import DJANGO_CT, ID
@@ -100,26 +101,36 @@ def flush() -> int:
         applied += batch
 
 
-def flush_until_applied(pks: list[int]) -> None:
-    """Return once these pending rows are in the index, applied by whoever got there first.
+def flush_until_applied(pks: list[int]) -> bool:
+    """Return once these pending rows are in the index, applied by whoever got there first,
+    or once the wait allowed to a request (settings.COMMONPLACE_INDEX_WAIT_SECONDS) is
+    over; returns whether they were applied.
 
     Holding the lock, this process applies every pending row (in order, up to its own),
     so the requests that wait meanwhile usually find theirs applied when the holder lets
     go, and return without a commit of their own: one commit serves many writers, and no
-    request works for others beyond its own rows.
+    request works for others beyond its own rows. A change whose rows are still pending
+    when the wait is over is acknowledged all the same: nothing depends on the index
+    being current (search.freshness), and the next flush applies them.
     """
     search = backend()
     mine = PendingIndexUpdate.objects.filter(pk__in=pks)
-    deadline = time.monotonic() + search.lock_timeout
+    # A request's later flushes do not wait again for an index it found busy: its wait
+    # is one allowance, not one per change it made.
+    waited_out = time.monotonic() < getattr(_state, "busy_until", 0)
+    deadline = time.monotonic() + (0 if waited_out else settings.COMMONPLACE_INDEX_WAIT_SECONDS)
     while mine.exists():
         with search.write_lock(wait=False) as held:
             if held:
                 while mine.exists() and _apply_batch(search):
                     pass
-                return
-        if time.monotonic() > deadline:
-            raise TimeoutError("the search index stayed busy; the update stays pending")
+                return True
+        if time.monotonic() >= deadline:
+            logger.info("The search index is busy: %d update(s) stay pending", len(pks))
+            _state.busy_until = time.monotonic() + settings.COMMONPLACE_INDEX_WAIT_SECONDS
+            return False
         _pause()
+    return True
 
 
 def _pause() -> None:
@@ -259,4 +270,7 @@ def rebuild() -> int:
         added = search.write(documents=documents, replace_all=True)
         for start in range(0, len(pending), QUERY_CHUNK):
             PendingIndexUpdate.objects.filter(pk__in=pending[start : start + QUERY_CHUNK]).delete()
+        # Changes made while it ran, whose requests found the index busy and went on.
+        while _apply_batch(search):
+            pass
     return added

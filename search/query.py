@@ -19,7 +19,7 @@ from annotations.permissions import Viewer
 from archive.models import Paragraph, Section
 from search import syntax
 from search.fields import LABEL_SEPARATOR, NONE, OTHER
-from search.freshness import Corrections, corrections_for
+from search.freshness import Corrections, corrections
 from search.highlighting import Highlighter
 
 PAGE_SIZE = 20
@@ -127,9 +127,9 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
 
     filters = {FILTER_FIELDS.get(k, k): v for k, v in request.filters.items()}
     with_notes = bool(request.q.strip()) and request.page == 1
-    corrections = corrections_for(viewer)  # read before the backend opens its searcher
+    fixes = corrections()  # read before the backend opens its searcher
     query = connections["default"].get_query()
-    query.raw_search(parsed.text, filters=filters, viewer=viewer, corrections=corrections)
+    query.raw_search(parsed.text, filters=filters, viewer=viewer, corrections=fixes)
     query.add_model(Paragraph)
     for name in FACETS:
         query.add_field_facet(FACET_FIELDS.get(name, name))
@@ -150,20 +150,17 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
     outcome.facets = _facets(query.get_facet_counts().get("fields", {}), request, outcome.count)
     outcome.suggestion = query.get_spelling_suggestion() if request.q.strip() else None
     if with_notes:
-        outcome.notes, outcome.notes_count = search_notes(
-            parsed.text, viewer, NOTES_SHOWN, corrections
-        )
+        outcome.notes, outcome.notes_count = search_notes(parsed.text, viewer, NOTES_SHOWN, fixes)
     return outcome
 
 
 def search_notes(
-    text: str, viewer: Viewer, limit: int, corrections: Corrections | None = None
+    text: str, viewer: Viewer, limit: int, fixes: Corrections | None = None
 ) -> tuple[list[NoteHit], int]:
     """Annotations whose note, quote or tags match, among those the viewer may see."""
-    if corrections is None:
-        corrections = corrections_for(viewer)
+    fixes = corrections() if fixes is None else fixes
     query = connections["default"].get_query()
-    query.raw_search(text, viewer=viewer, notes=True, suggest=False, corrections=corrections)
+    query.raw_search(text, viewer=viewer, notes=True, suggest=False, corrections=fixes)
     query.add_model(Annotation)
     query.set_limits(0, limit)
     ids = [int(result.pk) for result in query.get_results()]

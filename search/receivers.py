@@ -54,13 +54,17 @@ def remember_span(sender, instance: Annotation, **kwargs) -> None:
     instance._indexed_span = (instance.start_paragraph_id, instance.end_paragraph_id)
 
 
-def annotation_changed(annotation: Annotation) -> None:
-    spans = {getattr(annotation, "_indexed_span", (None, None))}
-    spans.add((annotation.start_paragraph_id, annotation.end_paragraph_id))
-    paragraphs = set()
-    for start, end in spans:
-        paragraphs.update(spanned_paragraphs(start, end))
-    indexing.enqueue(Kind.PARAGRAPH, paragraphs)
+def annotation_changed(annotation: Annotation, tags_changed: bool = False) -> None:
+    """Re-index the annotation, and the paragraphs it covered before and after if their tag
+    tokens may change: an untagged note leaves the paragraphs' documents (and so every
+    paragraph's score) exactly as they were."""
+    if tags_changed or TaggedAnnotation.objects.filter(content_object_id=annotation.pk).exists():
+        spans = {getattr(annotation, "_indexed_span", (None, None))}
+        spans.add((annotation.start_paragraph_id, annotation.end_paragraph_id))
+        paragraphs = set()
+        for start, end in spans:
+            paragraphs.update(spanned_paragraphs(start, end))
+        indexing.enqueue(Kind.PARAGRAPH, paragraphs)
     indexing.enqueue(Kind.ANNOTATION, [annotation.pk])
     annotation._indexed_span = (annotation.start_paragraph_id, annotation.end_paragraph_id)
 
@@ -87,13 +91,13 @@ def annotation_saved(sender, instance: Annotation, **kwargs) -> None:
 
 @receiver(m2m_changed, sender=TaggedAnnotation)
 def annotation_tags_changed(sender, instance, action: str, pk_set=None, **kwargs) -> None:
-    if not action.startswith("post_"):
-        return
+    if not action.startswith("post_") or (action != "post_clear" and not pk_set):
+        return  # taggit announces adding and removing nothing, too
     if isinstance(instance, Annotation):
-        annotation_changed(instance)
+        annotation_changed(instance, tags_changed=True)
     else:  # a tag's annotations changed, from the tag's side
         for annotation in Annotation.objects.filter(pk__in=pk_set or ()):
-            annotation_changed(annotation)
+            annotation_changed(annotation, tags_changed=True)
 
 
 @receiver(post_delete, sender=TaggedAnnotation)
@@ -101,7 +105,7 @@ def tagging_deleted(sender, instance: TaggedAnnotation, **kwargs) -> None:
     # A tag deleted in the admin takes its taggings with it, without an m2m signal.
     annotation = Annotation.objects.filter(pk=instance.content_object_id).first()
     if annotation is not None:
-        annotation_changed(annotation)
+        annotation_changed(annotation, tags_changed=True)
 
 
 @receiver(post_save, sender=Tag)

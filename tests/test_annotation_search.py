@@ -128,8 +128,8 @@ def test_the_selected_tag_survives_the_facet_limit(owner, users):
 
 
 def test_notes_found_beside_passages_are_those_a_notes_search_finds(users):
-    # Unfiltered searches find the notes in the same pass as the passages; the notes
-    # must be exactly those a search of the notes alone finds, for every viewer.
+    # The notes beside the passages must be exactly those a search of the notes alone
+    # finds, for every viewer, whatever the query's kind.
     for n, phrase in enumerate(["prawn cocktail", "New Labour as such is dead", "Momentum"]):
         for owner, visibility in [(users.owner, "private"), (users.other, "shared")]:
             note = f"Labour elephant number {n}, {visibility}"
@@ -198,3 +198,36 @@ def test_a_renamed_tag_is_renamed_in_the_index(owner, users, client_for):
     indexing.flush()
     assert tag_counts(search(owner, q="prawn")).get("square-mile") == 1
     assert "city" not in tag_counts(search(owner, q="prawn"))
+
+
+def test_did_you_mean_never_spells_a_word_of_a_note(users, client_for):
+    """A private note holds a rare word: its misspelling OR'ed with a misspelt common word
+    once made the suggestion spell the rare word out, to anyone."""
+    annotate(users.owner, "prawn cocktail", note="Quetzalcoatlus, privately", tags=["Pterosaur"])
+    annotate(users.owner, "Momentum", note="Ornithocheirus", visibility="shared")
+    indexing.flush()
+    for client in (client_for(None), client_for(users.other), client_for(users.owner)):
+        for q in ("Quetzalcoatlvs OR Labuor", "Pterosavr OR Labuor", "Ornithocheirvs OR Labuor"):
+            data = search(client, q=q)
+            suggestion = (data["suggestion"] or "").lower()
+            assert "labour" in suggestion, q  # the paragraphs' own word is offered
+            for word in ("quetzalcoatlus", "pterosaur", "ornithocheirus"):
+                assert word not in suggestion, (q, suggestion)
+
+
+def test_paragraph_scores_owe_nothing_to_notes(users, client_for):
+    """Scores are public (/api/search): a private note's words, or the number of notes,
+    must not move them. (A tagged annotation re-indexes the paragraphs it covers, which
+    shifts statistics until Whoosh merges the deleted documents away: see README.)"""
+    anonymous = client_for(None)
+
+    def scores() -> dict:
+        data = search(anonymous, q="cocktail OR Labour OR prawn", sort="relevance")
+        return {hit["paragraph_id"]: hit["score"] for hit in data["results"]}
+
+    before = scores()
+    assert before
+    for n in range(5):
+        annotate(users.owner, "prawn cocktail", note=f"cocktail cocktail prawn {n}")
+    indexing.flush()
+    assert scores() == before
