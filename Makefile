@@ -59,9 +59,10 @@ test: lint
 test-postgres: install-dev
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
-# More examples than the suite's bounded run of the API fuzzer.
+# More examples than the suite's bounded runs of the API fuzzer and the privacy property.
 fuzz: install-dev
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/pytest tests/test_api_fuzz.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} PRIVACY_EXAMPLES=$${PRIVACY_EXAMPLES:-100} \
+		$(BIN)/pytest tests/test_api_fuzz.py tests/test_privacy_property.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

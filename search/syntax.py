@@ -193,6 +193,10 @@ def for_search(node: query.Query) -> query.Query:
             for first, second in zip(node.words, node.words[1:], strict=False)
         ]
         return pairs[0] if len(pairs) == 1 else query.And([*pairs, node])
+    if isinstance(node, query.Every):
+        # "*" means every document: Whoosh would otherwise read the postings of every
+        # word in the field (50,000 of them at 40,000 paragraphs) to find them.
+        return query.Every(boost=node.boost)
     if node.is_leaf():
         return _expanded_once(node)
     return node.apply(for_search)
