@@ -10,7 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+from rest_framework import parsers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+
+from commonplace.api import JSONParser
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,3 +50,10 @@ def api_token(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:token")
     token, _ = Token.objects.get_or_create(user=request.user)
     return render(request, "registration/token.html", {"token": token})
+
+
+class ObtainToken(ObtainAuthToken):
+    """Trade a username and password (form fields or JSON) for your API token."""
+
+    # DRF's view names its own parsers, so the project's defaults do not reach it.
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, JSONParser)

@@ -12,6 +12,7 @@ api_urlpatterns = [
     *archive_urls.api_urlpatterns,
     *search_urls.api_urlpatterns,
     *annotation_urls.api_urlpatterns,
+    path("token", accounts.ObtainToken.as_view(), name="token"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
 ]
 
