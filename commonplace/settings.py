@@ -135,6 +135,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "commonplace.api.CountedPagination",
+    "EXCEPTION_HANDLER": "commonplace.errors.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -32,3 +32,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]
+
+# JSON under /api/, the site's own pages elsewhere.
+handler400 = "commonplace.errors.bad_request"
+handler403 = "commonplace.errors.permission_denied"
+handler404 = "commonplace.errors.page_not_found"
+handler500 = "commonplace.errors.server_error"

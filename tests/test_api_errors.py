@@ -1,7 +1,10 @@
 """The API answers JSON, always: bad bodies are 400s with a message, never a 500 or HTML."""
 
 import json
+import shutil
+import threading
 
+import haystack
 import pytest
 from rest_framework.authtoken.models import Token
 
@@ -82,3 +85,49 @@ def test_a_moderately_deep_document_is_a_field_error(ingested, users, client_for
         "/api/annotations", json.dumps(body), content_type="application/json"
     )
     assert "note" in assert_json_error(response)
+
+
+# Errors outside the views: oversize bodies, unknown addresses, a search index gone ----------
+
+
+@pytest.fixture
+def small_uploads(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    return "x" * 20_000
+
+
+def test_an_oversize_body_is_a_json_413(small_uploads, ingested, users, client_for):
+    note = json.dumps({"paragraph": Paragraph.objects.first().pk, "note": small_uploads})
+    answers = [
+        client_for(users.owner).post("/api/annotations", note, content_type="application/json"),
+        client_for(None).post("/api/token", {"username": small_uploads, "password": "x"}),
+        client_for(None).post("/api/token", note, content_type="application/json"),
+    ]
+    for response in answers:
+        assert "too large" in assert_json_error(response, 413)["detail"]
+    assert not Annotation.objects.exists()
+
+
+def test_an_unknown_api_address_is_a_json_404(client, db):
+    assert assert_json_error(client.get("/api/nothing-here"), 404)["detail"]
+
+
+def remove_the_index(client, search_index) -> None:
+    """Delete the index under a server that has already searched it."""
+    assert client.get("/api/search", {"q": "labour"}).json()["count"] > 0
+    shutil.rmtree(search_index)
+
+
+def test_a_missing_search_index_is_a_json_503(ingested, client, search_index, caplog):
+    remove_the_index(client, search_index)
+    response = client.get("/api/search", {"q": "labour"})
+    assert "Search is unavailable" in assert_json_error(response, 503)["detail"]
+    assert str(search_index) not in response.content.decode()  # no internals leak out
+    assert "The search backend failed" in caplog.text  # the operator still sees why
+
+
+def test_an_index_that_is_not_a_folder_is_a_json_503(ingested, client, search_index):
+    shutil.rmtree(search_index)
+    search_index.write_text("not an index")
+    haystack.connections.thread_local = threading.local()  # a process starting afresh
+    assert_json_error(client.get("/api/search", {"q": "labour"}), 503)
