@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from commonplace.env import env_bool, env_int, env_list, env_str
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "csp",
     "taggit",
     "archive",
     "annotations",
@@ -51,6 +53,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise: static files keep their year-long caching.
     "commonplace.middleware.PrivateByDefaultMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -166,6 +169,23 @@ if env_bool("BEHIND_PROXY", default=False):
     USE_X_FORWARDED_HOST = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy: pages load only this site's scripts, styles, images and fonts,
+# and run no inline script or style (the reader's JSON block is data, not script). A note
+# cannot embed anything: its images are rendered as links (annotations/notes.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],  # the reader saves annotations with fetch()
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    }
+}
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "archive:home"
