@@ -3,6 +3,7 @@
 Every runtime file (database, search index, uploads) lives under COMMONPLACE_DATA_DIR.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "commonplace.urls"
@@ -102,6 +106,12 @@ def _database_config() -> dict:
 
 DATABASES = {"default": _database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -164,7 +174,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 # "preload" only makes the site eligible for browsers' preload lists; nothing is submitted.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
-if env_bool("BEHIND_PROXY", default=False):
+# Behind the proxy, the client's address is the last one it adds to X-Forwarded-For.
+COMMONPLACE_BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+if COMMONPLACE_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 SESSION_COOKIE_HTTPONLY = True
@@ -186,6 +198,21 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
     }
 }
+
+# Password guessing: after LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is locked out for LOGIN_COOLOFF_MINUTES, at every door that checks a
+# password (/accounts/login/, /api/token, the admin), the right password included; each
+# try during the lockout starts the wait again. Other users and addresses are unaffected.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or _COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be 1 or more.")
+AXES_COOLOFF_TIME = timedelta(minutes=_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a good login forgets the typos before it
+AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not every login's address
+AXES_LOCKOUT_CALLABLE = "commonplace.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "commonplace.accounts.client_ip"
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "archive:home"
