@@ -15,8 +15,16 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 
+from annotations.usernames import check_new_username
 from commonplace.api import JSONParser
 from commonplace.errors import API_PREFIX
+
+
+class SignupForm(UserCreationForm):
+    def clean_username(self) -> str:
+        """No name that reads as an existing user's (errors show under the field)."""
+        username = super().clean_username()  # None once Django found the same name
+        return check_new_username(username) if username else username
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,7 +33,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         raise Http404("Sign-up is closed on this server.")
     if request.user.is_authenticated:
         return redirect("archive:home")
-    form = UserCreationForm(request.POST or None)
+    form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
