@@ -2,6 +2,7 @@
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 # CommonMark with raw HTML off (it is shown as text); nh3 then strips anything unsafe
 # that Markdown itself can produce, such as a javascript: link.
@@ -9,10 +10,34 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
     ["strikethrough", "table"]
 )
 _URL_SCHEMES = {"http", "https", "mailto"}
+# An image in a shared note would be fetched by every reader's browser: a tracking pixel.
+_TAGS = nh3.ALLOWED_TAGS - {"img"}
+
+
+def _image_as_link(renderer, tokens, idx, options, env) -> str:
+    """`![alt](url)` becomes a link to the image, named by its alt text or its address."""
+    token = tokens[idx]
+    url = str(token.attrGet("src") or "")
+    text = escapeHtml(renderer.renderInlineAsText(token.children or [], options, env) or url)
+    if _inside_link(tokens, idx):
+        return text  # a link cannot hold another
+    return f'<a href="{escapeHtml(url)}">{text}</a>'
+
+
+def _inside_link(tokens, idx: int) -> bool:
+    depth = 0
+    for token in tokens[:idx]:
+        depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+    return depth > 0
+
+
+_MARKDOWN.add_render_rule("image", _image_as_link)
 
 
 def render_note(markdown: str) -> str:
     if not markdown.strip():
         return ""
     html = _MARKDOWN.render(markdown)
-    return nh3.clean(html, url_schemes=_URL_SCHEMES, link_rel="nofollow noopener noreferrer")
+    return nh3.clean(
+        html, tags=_TAGS, url_schemes=_URL_SCHEMES, link_rel="nofollow noopener noreferrer"
+    )

@@ -1,5 +1,4 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 
 from annotations import api, views
 
@@ -19,5 +18,4 @@ api_urlpatterns = [
     path("annotations", api.AnnotationList.as_view(), name="annotations"),
     path("annotations/<int:pk>", api.AnnotationDetail.as_view(), name="annotation"),
     path("tags", api.TagList.as_view(), name="tags"),
-    path("token", obtain_auth_token, name="token"),
 ]

@@ -1,16 +1,30 @@
-"""Signing up and API tokens; logging in and out are Django's own views."""
+"""Signing up, API tokens and lockouts; logging in and out are Django's own views."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+from rest_framework import parsers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
+
+from annotations.usernames import check_new_username
+from commonplace.api import JSONParser
+from commonplace.errors import API_PREFIX
+
+
+class SignupForm(UserCreationForm):
+    def clean_username(self) -> str:
+        """No name that reads as an existing user's (errors show under the field)."""
+        username = super().clean_username()  # None once Django found the same name
+        return check_new_username(username) if username else username
 
 
 @require_http_methods(["GET", "POST"])
@@ -19,7 +33,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         raise Http404("Sign-up is closed on this server.")
     if request.user.is_authenticated:
         return redirect("archive:home")
-    form = UserCreationForm(request.POST or None)
+    form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -46,3 +60,45 @@ def api_token(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:token")
     token, _ = Token.objects.get_or_create(user=request.user)
     return render(request, "registration/token.html", {"token": token})
+
+
+class ObtainToken(ObtainAuthToken):
+    """Trade a username and password (form fields or JSON) for your API token."""
+
+    # DRF's view names its own parsers, so the project's defaults do not reach it.
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, JSONParser)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes marks the request it was given, which here is DRF's, not the
+            # HttpRequest its middleware looks at: answer the lockout here.
+            if getattr(request, "axes_locked_out", False):
+                return locked_out(request)
+            raise
+
+
+def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked-out login: JSON 429 under /api/, a page elsewhere."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = (
+        "Too many failed attempts to log in with this username from your address. "
+        f"Logging in is paused for {minutes} minutes; each further try starts the wait again."
+    )
+    if request.path_info.startswith(API_PREFIX):
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        context = {"message": message, "minutes": minutes}
+        response = render(request, "registration/locked_out.html", context, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address a lockout counts by: the proxy's word for it when behind one."""
+    if settings.COMMONPLACE_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if forwarded[-1].strip():
+            return forwarded[-1].strip()  # what the client wrote comes before it
+    return request.META.get("REMOTE_ADDR")

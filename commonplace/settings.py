@@ -3,10 +3,12 @@
 Every runtime file (database, search index, uploads) lives under COMMONPLACE_DATA_DIR.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from commonplace.env import env_bool, env_float, env_int, env_list, env_str
@@ -35,9 +37,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "csp",
     "taggit",
     "archive",
     "annotations",
@@ -49,12 +53,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their year-long caching.
+    "commonplace.middleware.PrivateByDefaultMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "commonplace.urls"
@@ -98,6 +107,12 @@ def _database_config() -> dict:
 DATABASES = {"default": _database_config()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -126,7 +141,7 @@ MEDIA_URL = "media/"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["commonplace.api.JSONParser"],
     # "Authorization: Token <key>" for scripts, the session (with CSRF) for the browser.
     # Token first, so that a bad token is a 401 with a WWW-Authenticate challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -135,6 +150,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "commonplace.api.CountedPagination",
+    "EXCEPTION_HANDLER": "commonplace.errors.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -158,11 +174,45 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 # "preload" only makes the site eligible for browsers' preload lists; nothing is submitted.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
-if env_bool("BEHIND_PROXY", default=False):
+# Behind the proxy, the client's address is the last one it adds to X-Forwarded-For.
+COMMONPLACE_BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+if COMMONPLACE_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy: pages load only this site's scripts, styles, images and fonts,
+# and run no inline script or style (the reader's JSON block is data, not script). A note
+# cannot embed anything: its images are rendered as links (annotations/notes.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],  # the reader saves annotations with fetch()
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    }
+}
+
+# Password guessing: after LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is locked out for LOGIN_COOLOFF_MINUTES, at every door that checks a
+# password (/accounts/login/, /api/token, the admin), the right password included; each
+# try during the lockout starts the wait again. Other users and addresses are unaffected.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or _COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be 1 or more.")
+AXES_COOLOFF_TIME = timedelta(minutes=_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a good login forgets the typos before it
+AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not every login's address
+AXES_LOCKOUT_CALLABLE = "commonplace.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "commonplace.accounts.client_ip"
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "archive:home"

@@ -12,6 +12,7 @@ api_urlpatterns = [
     *archive_urls.api_urlpatterns,
     *search_urls.api_urlpatterns,
     *annotation_urls.api_urlpatterns,
+    path("token", accounts.ObtainToken.as_view(), name="token"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
 ]
 
@@ -31,3 +32,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]
+
+# JSON under /api/, the site's own pages elsewhere.
+handler400 = "commonplace.errors.bad_request"
+handler403 = "commonplace.errors.permission_denied"
+handler404 = "commonplace.errors.page_not_found"
+handler500 = "commonplace.errors.server_error"

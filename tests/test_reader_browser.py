@@ -221,3 +221,61 @@ def test_a_search_link_marks_the_words_in_the_reader(page):
     target = page.url.rsplit("#", 1)[1]
     marks = page.locator(f"#{target} mark")
     assert [marks.nth(i).inner_text() for i in range(marks.count())] == ["prawn", "cocktail"]
+
+
+# The Content-Security-Policy in a real browser: Chromium reports each refusal as a
+# `securitypolicyviolation` event and a console error. Driving the reader through
+# annotating sets element.style from script, which the policy allows.
+WATCH_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+@pytest.fixture
+def refusals(page):
+    """What the policy refused: events on the current document, console errors on any."""
+    page.context.add_init_script(WATCH_VIOLATIONS)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    def seen() -> list[str]:
+        reported = page.evaluate("() => window.cspViolations")
+        return reported + [error for error in errors if "Content Security Policy" in error]
+
+    return seen
+
+
+def test_the_policy_is_enforced_and_watched(page, refusals):
+    """A control: an inline style is refused and seen, so silence below means something."""
+    page.goto("/")
+    page.evaluate(
+        "() => document.body.insertAdjacentHTML('beforeend', '<b style=\"color:red\">x</b>')"
+    )
+    page.wait_for_function("() => window.cspViolations.length > 0")
+    assert any("style-src" in refusal for refusal in refusals())
+
+
+def test_the_reader_runs_under_the_policy(page, refusals, users):
+    log_in(page, "owner", "owner-pass-123", f"/articles/{NEW_LABOUR}/?q=labour")
+    assert page.locator(".paragraph-text mark").count() > 0
+    drag_select(page, PHRASE)
+    page.click(".annotate-control button")
+    page.fill("#annotation-note", "See ![a chart](https://tracker.example/pixel.gif)")
+    page.fill("#annotation-tags", "City")
+    page.click("#annotation-dialog button[type=submit]")
+    page.locator(".hl.hl--mine").wait_for()
+    page.click(".hl")
+    link = page.locator(".annotation-popover a", has_text="a chart")
+    link.wait_for()
+    assert link.get_attribute("href") == "https://tracker.example/pixel.gif"
+    assert page.locator(".annotation-popover img").count() == 0
+    assert refusals() == []
+    for url in ("/", "/search/?q=labour", "/annotations/", "/tags/", "/accounts/token/"):
+        page.goto(url)
+        assert refusals() == [], url
+    page.goto("/admin/login/")
+    assert re.search("Log in|Site administration", page.title())
+    assert refusals() == []

@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths: list[str], no_progress: bool = False, **options):
         files, ignored = discover(paths)
-        total_bytes = sum(f.path.stat().st_size for f in files if f.path.is_file())
+        total_bytes = sum(
+            f.path.stat().st_size for f in files if f.path.is_file() and not f.refused
+        )
         show_bar = not no_progress and sys.stderr.isatty() and total_bytes >= PROGRESS_MIN_BYTES
         with tqdm(total=total_bytes, unit="B", unit_scale=True, disable=not show_bar) as bar:
 
