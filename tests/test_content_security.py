@@ -105,7 +105,7 @@ def test_notes_stored_with_an_image_are_rendered_again(ingested, users):
     old_html = f'<p><img src="{PIXEL}" alt="pixel"></p>\n'
     untouched = annotate(users.owner, "New Labour", note="plain")
     Annotation.objects.filter(pk=annotation.pk).update(note_html=old_html)
-    migration = importlib.import_module("annotations.migrations.0002_note_images_as_links")
+    migration = importlib.import_module("annotations.migrations.0003_note_images_as_links")
     migration.render_notes_again(apps, None)
     annotation.refresh_from_db()
     assert "<img" not in annotation.note_html and f'href="{PIXEL}"' in annotation.note_html

@@ -17,6 +17,6 @@ def render_notes_again(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("annotations", "0001_initial")]
+    dependencies = [("annotations", "0002_audiences_versions_descriptions")]
 
     operations = [migrations.RunPython(render_notes_again, migrations.RunPython.noop)]
