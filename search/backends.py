@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 
+from django.conf import settings
 from django.utils.encoding import force_str
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
@@ -41,6 +42,7 @@ from whoosh.writing import CLEAR
 from search import syntax
 from search.fields import NONE
 from search.highlighting import Highlighter
+from search.limits import MAX_SUGGESTED_WORDS, DeadlineCollector, SearchLimits
 from search.tagging import Viewer
 
 TAGS_FIELD = "tags"
@@ -253,16 +255,27 @@ def collect(
     else:
         top = collectors.TopCollector(limit=limit, usequality=False)
     top.replace = 0
-    recorder = _Recorder(top)
+    limits = budgeted_limits()
+    recorder = _Recorder(DeadlineCollector(top, limits))
     if aside is not None and mask:
         collector = _Aside(recorder, mask, aside)
     elif mask is not None:
         collector = collectors.FilterCollector(recorder, restrict=mask)
     else:
         collector = recorder
-    searcher.search_with_collector(query, collector)
+    try:
+        searcher.search_with_collector(query, collector)
+    except collectors.TimeLimit:
+        limits.out_of_time()  # what was collected until then stands
     set_aside = collector.aside if isinstance(collector, _Aside) else []
     return collector.results(), sorted(recorder.docnums), set_aside
+
+
+def budgeted_limits() -> SearchLimits:
+    """This search's limits, with the time budget of the settings."""
+    limits = syntax.current_limits()
+    limits.allow(settings.COMMONPLACE_SEARCH_BUDGET_MS / 1000)
+    return limits
 
 
 class _CachedColumnCategorizer(ColumnCategorizer):
@@ -625,6 +638,7 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         corrector = SegmentwiseCorrector(reader, syntax.UNSTEMMED_FIELD)
         text = parsed.text
         replacements = []
+        looked_up = 0
         for leaf in syntax.positive_leaves(parsed.query):
             if not isinstance(leaf, wq.Term) or leaf.fieldname != syntax.TEXT_FIELD:
                 continue
@@ -634,6 +648,10 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
             word = text[start:end].lower()
             if not word.isalpha() or reader.frequency(syntax.UNSTEMMED_FIELD, word):
                 continue
+            # Each look-up costs a walk of every segment's words: a few per search.
+            looked_up += 1
+            if looked_up > MAX_SUGGESTED_WORDS or budgeted_limits().expired:
+                break
             # One edit first: it is the common typo and costs half of two.
             suggestions = corrector.suggest(word, limit=1, maxdist=1, prefix=SUGGEST_PREFIX)
             suggestions = suggestions or corrector.suggest(

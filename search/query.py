@@ -156,6 +156,7 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
         outcome.notes_count = aside["count"]
     elif with_notes:
         outcome.notes, outcome.notes_count = search_notes(parsed.text, viewer, NOTES_SHOWN)
+    outcome.messages.extend(syntax.limit_messages())
     return outcome
 
 
