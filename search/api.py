@@ -1,3 +1,5 @@
+import logging
+
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
@@ -6,10 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.models import Tag
+from search.backends import SearchUnavailable
 from search.fields import NONE
 from search.query import PageOutOfRange, SearchRequest, search
 from search.serializers import SearchParamsSerializer, SearchResponseSerializer
 from search.tagging import Viewer
+
+logger = logging.getLogger(__name__)
 
 
 def search_request(params: dict) -> SearchRequest:
@@ -42,4 +47,7 @@ class SearchView(APIView):
             outcome = search(search_request(params.validated_data), Viewer.of(request.user))
         except PageOutOfRange as error:
             raise NotFound(str(error)) from None
+        except SearchUnavailable:
+            logger.exception("Search failed")
+            return Response({"detail": SearchUnavailable.message}, status=503)
         return Response(SearchResponseSerializer(outcome, context={"request": request}).data)

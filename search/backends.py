@@ -12,13 +12,14 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
 import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -44,6 +45,8 @@ from search.fields import NONE
 from search.highlighting import Highlighter
 from search.limits import MAX_SUGGESTED_WORDS, DeadlineCollector, SearchLimits
 from search.tagging import Viewer
+
+logger = logging.getLogger(__name__)
 
 TAGS_FIELD = "tags"
 # Below this many hits a "did you mean" is worth its cost.
@@ -346,6 +349,12 @@ class IndexBusy(Exception):
     """Another process held the index write lock for longer than the timeout."""
 
 
+class SearchUnavailable(Exception):
+    """The search index cannot be read just now (until it is mended or rebuilt)."""
+
+    message = "Search is unavailable just now. Please try again in a few minutes."
+
+
 class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
@@ -400,14 +409,28 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         self.searcher().doc_count()
 
     def searcher(self):
-        """This thread's searcher, brought up to date with the latest commit."""
+        """This thread's searcher, brought up to date with the latest commit.
+
+        A refresh that fails (a segment file unreadable, say) has already closed readers
+        the old searcher shares, so that searcher is dropped, never kept: the next search
+        opens the index afresh and works again as soon as the index is mended.
+        """
         if not self.setup_complete:
             self.setup()
-        searcher = getattr(self._local, "searcher", None)
+        searcher, self._local.searcher = getattr(self._local, "searcher", None), None
+        if searcher is not None:
+            try:
+                searcher = searcher.refresh()
+            except Exception:
+                logger.warning("Search index refresh failed; reopening it", exc_info=True)
+                with suppress(Exception):
+                    searcher.close()
+                searcher = None
         if searcher is None:
-            searcher = self.index.searcher(weighting=SegmentLengthsBM25F())
-        else:
-            searcher = searcher.refresh()
+            try:
+                searcher = self.index.searcher(weighting=SegmentLengthsBM25F())
+            except Exception as error:
+                raise SearchUnavailable("the search index cannot be read") from error
         self._local.searcher = searcher
         return searcher
 
