@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from itertools import islice
 from operator import itemgetter
 
 from django.conf import settings
@@ -53,6 +54,8 @@ TAGS_FIELD = "tags"
 SUGGEST_BELOW_HITS = 5
 # Misspellings rarely touch the first letter; requiring it makes suggestions 20x faster.
 SUGGEST_PREFIX = 1
+# Documents /healthz's search looks at for one with words to search for.
+PING_DOCUMENTS = 10
 # Document sets kept per searcher between commits: the mask and the readers latest seen.
 KEPT_DOCUMENT_SETS = 64
 
@@ -405,8 +408,24 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         self.parser = syntax.make_parser(self.schema)
 
     def ping(self) -> None:
-        """Raise unless the index can be opened and read."""
-        self.searcher().doc_count()
+        """Raise unless a real search answers: a word of an indexed document, searched
+        as every search is (term index, postings, scores), must find that document.
+
+        Reading the table of contents alone answered "ok" while every search failed, or
+        found nothing because the segments' contents were gone.
+        """
+        searcher = self.searcher()
+        for docnum in islice(searcher.reader().all_doc_ids(), PING_DOCUMENTS):
+            text = searcher.stored_fields(docnum).get(syntax.TEXT_FIELD) or ""
+            words = {token.text for token in syntax.STEMMING_ANALYZER(text)}
+            if words:
+                break
+        else:
+            return  # an empty index answers every search rightly: with nothing
+        rarest = min(words, key=lambda word: searcher.doc_frequency(syntax.TEXT_FIELD, word))
+        _, found, _ = collect(searcher, wq.Term(syntax.TEXT_FIELD, rarest), 1, None, None)
+        if docnum not in found:
+            raise SearchUnavailable(f"searching {rarest!r} does not find the document holding it")
 
     def searcher(self):
         """This thread's searcher, brought up to date with the latest commit.
