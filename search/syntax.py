@@ -157,11 +157,13 @@ class _ExpandedOnce:
         )
 
     def _cut(self, ixreader) -> list:
-        if current_limits().expired:
+        bounds = current_limits()
+        if bounds.expired:
             raise TimeLimit
-        words = list(islice(super()._btexts(ixreader), limits.MAX_EXPANSIONS + 1))
+        clocked = limits.ClockedReader(ixreader, bounds)
+        words = list(islice(super()._btexts(clocked), limits.MAX_EXPANSIONS + 1))
         if len(words) > limits.MAX_EXPANSIONS:
-            current_limits().tell(limits.expansion_cut(self._as_typed()))
+            bounds.tell(limits.expansion_cut(self._as_typed()))
             del words[limits.MAX_EXPANSIONS :]
         return words
 
