@@ -25,7 +25,7 @@ MAX_EXPANSIONS = 64
 # Prefix, wildcard and fuzzy terms one query may hold; later ones are searched as words.
 MAX_EXPANDING_TERMS = 4
 # Unknown words "did you mean" looks for near words of, in one search.
-MAX_SUGGESTED_WORDS = 4
+MAX_SUGGESTED_WORDS = 3
 # Matches collected, or words of the vocabulary read, between two looks at the clock.
 MATCHES_BETWEEN_CHECKS = 256
 WORDS_BETWEEN_CHECKS = 1024
