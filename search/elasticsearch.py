@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils.safestring import mark_safe
@@ -27,7 +28,7 @@ from haystack.exceptions import MissingDependency
 from haystack.models import SearchResult
 from haystack.utils import get_model_ct
 
-from search import syntax
+from search import limits, syntax
 from search.backends import (
     SUGGEST_BELOW_HITS,
     SUGGEST_PREFIX,
@@ -103,8 +104,14 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
     }
 
     def ping(self) -> None:
-        if not self.conn.ping():
-            raise ConnectionError(f"Elasticsearch at {self.conn} does not answer")
+        """Raise unless a real search answers: a cluster answers ping() while the index is
+        missing or its shards are down."""
+        raw = self.conn.search(
+            index=self.index_name,
+            body={"query": {"match_all": {}}, "size": 1, "timeout": _timeout()},
+        )
+        if raw.get("timed_out") or raw.get("_shards", {}).get("failed"):
+            raise ConnectionError(f"Elasticsearch index {self.index_name} does not answer")
 
     @contextmanager
     def write_lock(self, wait: bool = True) -> Iterator[bool]:
@@ -191,6 +198,8 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
             "from": start_offset,
             "size": max(end - start_offset, 0),
             "track_total_hits": True,
+            # Past its budget a search answers with what its shards found (search.limits).
+            "timeout": _timeout(),
         }
         conditions = body["query"]["bool"]
         filters = dict(filters or {})
@@ -222,6 +231,8 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
             if TAGS_FIELD in facets:
                 body["aggs"]["untagged"] = {"filter": _tag_filter(NONE, viewer)}
         raw = self.conn.search(index=self.index_name, body=body)
+        if raw.get("timed_out"):
+            syntax.current_limits().out_of_time()
         hits = raw["hits"]["total"]["value"]
         return {
             "results": [
@@ -247,6 +258,12 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
                 "default_operator": "AND",
                 "analyze_wildcard": True,
                 "fuzzy_prefix_length": syntax.FUZZY_PREFIX,
+                # The text is bounded already (search.limits.bounded_text: at most two
+                # edits, four expanding terms); each of those stands for as many words
+                # at most as on Whoosh, the best-scoring ones here.
+                "fuzzy_max_expansions": limits.MAX_EXPANSIONS,
+                "rewrite": f"top_terms_{limits.MAX_EXPANSIONS}",
+                "fuzzy_rewrite": f"top_terms_{limits.MAX_EXPANSIONS}",
                 "lenient": True,
             }
         }
@@ -292,6 +309,12 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
         query = {"bool": {"must": [self._text_query(corrected)], "filter": scope}}
         count = self.conn.count(index=self.index_name, body={"query": query})
         return corrected if count["count"] > hits else None
+
+
+def _timeout() -> str:
+    """The search's time budget, which also starts its clock (search.limits)."""
+    syntax.current_limits().allow(settings.COMMONPLACE_SEARCH_BUDGET_MS / 1000)
+    return f"{settings.COMMONPLACE_SEARCH_BUDGET_MS}ms"
 
 
 def _tag_filter(tag: str, viewer: Viewer) -> dict:
