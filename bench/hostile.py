@@ -1,6 +1,7 @@
 """Time hostile queries through the app's real search path: no single one may hold it.
 
     .venv/bin/python bench/hostile.py --data-dir DIR [--articles 1000] [--rounds 5]
+    .venv/bin/python bench/hostile.py --data-dir DIR --concurrent 10 [--seconds 60]
 
 DIR is the data folder of an earlier `bench/run.py` ingest, or an empty folder: then a
 synthetic archive (bench/generate.py) is generated, ingested and annotated there first
@@ -9,6 +10,11 @@ synthetic archive (bench/generate.py) is generated, ingested and annotated there
 search, 20 highlighted hits, facets, notes, "did you mean". Each query runs `--rounds`
 times after one warm-up; the median and the worst are reported, with the count and the
 messages the answer carried. The target: the worst under 1 s at 40,000 paragraphs.
+
+With --concurrent N, N clients instead send the slowest of these queries over and over
+to gunicorn (4 workers of 4 threads, as `make serve` runs it) on loopback for --seconds,
+while /healthz is asked twice a second: how long it and the hostile requests take.
+--app DIR serves another checkout of the app on the same data, to compare versions.
 
 The queries are built from the index's own vocabulary, so every run asks the same.
 """
@@ -19,14 +25,17 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import write_corpus  # noqa: E402
+from bench.load import GUNICORN, THREADS, WORKERS, Client, free_port  # noqa: E402
 from bench.run import INGEST, annotate, environment, run_json  # noqa: E402
 
 MAX_CHARS = 500  # what /api/search accepts
@@ -179,14 +188,118 @@ def report(results: dict) -> str:
     return "\n".join(lines)
 
 
+def concurrent(data_dir: Path, clients: int, seconds: float, app: Path) -> dict:
+    """N clients hammering gunicorn with hostile queries while /healthz is watched."""
+    import threading
+    import urllib.parse
+
+    from whoosh.index import open_dir
+
+    searcher = open_dir(str(data_dir / "whoosh")).searcher()
+    texts = [text for kind, text in hostile_queries(searcher) if kind in SLOWEST]
+    env = {**environment(data_dir), "PYTHONPATH": str(app)}
+    port = free_port()
+    command = [GUNICORN, "commonplace.wsgi", "--workers", str(WORKERS), "--threads"]
+    command += [str(THREADS), "--bind", f"127.0.0.1:{port}", "--timeout", "600"]
+    server = subprocess.Popen(command, cwd=app, env=env, stderr=subprocess.DEVNULL)
+    hostile, health, stop = [], [], threading.Event()
+
+    def timed(path: str) -> tuple[float, int]:
+        started = time.perf_counter()
+        try:
+            status = Client(port).request("GET", path)[0]
+        except OSError:
+            status = 0
+        return time.perf_counter() - started, status
+
+    def attacker(offset: int) -> None:
+        turn = offset
+        while not stop.is_set():
+            text = texts[turn % len(texts)]
+            hostile.append(timed("/api/search?" + urllib.parse.urlencode({"q": text})))
+            turn += 1
+
+    try:
+        wait_for(port)
+        threads = [threading.Thread(target=attacker, args=(n,)) for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        ends = time.monotonic() + seconds
+        while time.monotonic() < ends:
+            health.append(timed("/healthz"))
+            time.sleep(0.5)
+        stop.set()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.terminate()
+        server.wait()
+    return {"clients": clients, "seconds": seconds, "hostile": hostile, "healthz": health}
+
+
+# The kinds of query that took longest before any limit (see BENCHMARKS.md).
+SLOWEST = {
+    "fuzzy, large distance",
+    "short prefixes, OR",
+    "leading wildcard",
+    "long OR chain, frequent",
+    "everything",
+}
+
+
+def wait_for(port: int) -> None:
+    for _ in range(300):
+        try:
+            if Client(port).request("GET", "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer /healthz within a minute")
+
+
+def concurrent_report(results: dict) -> str:
+    def line(name: str, pairs: list) -> str:
+        seconds = sorted(elapsed for elapsed, _ in pairs)
+        failed = Counter(status or "no answer" for _, status in pairs if status != 200)
+        statuses = ", ".join(f"{n} × {status}" for status, n in failed.items()) or "0"
+        if not seconds:
+            return f"| {name} | 0 | | | | |"
+        p50 = seconds[len(seconds) // 2]
+        p95 = seconds[min(len(seconds) - 1, round(0.95 * (len(seconds) - 1)))]
+        return (
+            f"| {name} | {len(pairs)} | {p50 * 1000:.0f} ms | {p95 * 1000:.0f} ms "
+            f"| {seconds[-1] * 1000:.0f} ms | {statuses} |"
+        )
+
+    return "\n".join(
+        [
+            f"{results['clients']} hostile clients for {results['seconds']:.0f} s, "
+            f"gunicorn {WORKERS} workers × {THREADS} threads.",
+            "",
+            "| requests | count | p50 | p95 | worst | not 200 |",
+            "| --- | --- | --- | --- | --- | --- |",
+            line("hostile `/api/search`", results["hostile"]),
+            line("`/healthz`, twice a second", results["healthz"]),
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--concurrent", type=int, default=0, help="hostile clients at once")
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--app", type=Path, default=ROOT, help="the checkout to serve")
     args = parser.parse_args()
     data_dir = args.data_dir.resolve()
     prepare(data_dir, args.articles)
+    if args.concurrent:
+        results = concurrent(data_dir, args.concurrent, args.seconds, args.app.resolve())
+        print(concurrent_report(results))
+        return
     results = measure(data_dir, args.rounds)
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
