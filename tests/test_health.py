@@ -63,3 +63,13 @@ def test_search_unavailable_when_a_search_fails(client, ingested, search_index):
     assert response.status_code == 503
     assert response.json()["search"] == "unavailable"
     assert response.json()["database"] == "ok"
+
+
+def test_a_busy_search_is_not_a_failed_one(client, ingested, settings):
+    """Every search is cut short at once: /healthz's own search still runs to the end,
+    or a server busy with heavy searches would be taken out of service."""
+    settings.COMMONPLACE_SEARCH_BUDGET_MS = 0
+    assert "took longer" in " ".join(client.get("/api/search", {"q": "labour"}).json()["messages"])
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["search"] == "ok"
