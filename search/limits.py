@@ -49,7 +49,6 @@ class SearchLimits:
         self.started = time.monotonic()
         self.deadline: float | None = None
         self.messages: list[str] = []
-        self.ran_out = False
 
     def allow(self, seconds: float) -> None:
         """Give the search `seconds` from its start; the first caller decides."""
@@ -65,7 +64,6 @@ class SearchLimits:
             self.messages.append(message)
 
     def out_of_time(self) -> None:
-        self.ran_out = True
         seconds = (self.deadline or self.started) - self.started
         self.tell(
             f"This search took longer than {seconds:g} s and was stopped: the count, the "
@@ -92,14 +90,14 @@ def bounded_text(text: str) -> tuple[str, list[str]]:
         if expanding > MAX_EXPANDING_TERMS:
             plain.append(piece)
             return _FUZZY.sub("", _WILDCARD.sub("", piece))
-        capped = _FUZZY.sub(lambda mark: _capped_edits(mark, piece, lowered), piece)
-        return capped
+        return _FUZZY.sub(lambda mark: _capped_edits(mark, piece, lowered), piece)
 
     text = _PIECE.sub(bound, text)
     if lowered:
         notes.append(
-            f"A fuzzy search allows at most {MAX_EDITS} edits: "
+            f"A fuzzy search allows at most {MAX_EDITS} edits, so "
             + ", ".join(lowered)
+            + (" was" if len(lowered) == 1 else " were")
             + f" searched with ~{MAX_EDITS}."
         )
     if plain:

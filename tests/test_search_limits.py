@@ -25,7 +25,7 @@ def test_fuzzy_distance_is_lowered_to_two_with_a_message(client):
     assert time.monotonic() - started < 10
     assert data["count"] == 0
     assert data["messages"] == [
-        "A fuzzy search allows at most 2 edits: abcdefghijk~9 searched with ~2."
+        "A fuzzy search allows at most 2 edits, so abcdefghijk~9 was searched with ~2."
     ]
     lowered, two = api(client, q="goverment~7"), api(client, q="goverment~2")
     assert lowered["count"] == two["count"] > 0
