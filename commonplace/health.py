@@ -39,4 +39,5 @@ def _database() -> None:
 
 
 def _search() -> None:
+    # A real one-word search (see the backend's ping), not a read of the index's contents.
     connections["default"].get_backend().ping()

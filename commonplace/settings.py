@@ -231,6 +231,8 @@ COMMONPLACE_MIN_FUZZY_SCORE = env_int("REANCHOR_MIN_SCORE", 90)
 COMMONPLACE_INDEX_WAIT_SECONDS = env_float("INDEX_WAIT_SECONDS", 1.5)
 # Where links in exports made from the command line point (the web uses its own host).
 COMMONPLACE_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
+# How long one search may run before it answers with what it has found (search/limits.py).
+COMMONPLACE_SEARCH_BUDGET_MS = env_int("SEARCH_BUDGET_MS", 500)
 
 
 def _search_connection(url: str) -> dict:

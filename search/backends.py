@@ -12,17 +12,20 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
 import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from itertools import islice
 from math import log
 from operator import itemgetter
 
+from django.conf import settings
 from django.utils.encoding import force_str
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
@@ -45,6 +48,9 @@ from search.fields import NONE
 from search.freshness import NONE as NO_CORRECTIONS
 from search.freshness import Corrections
 from search.highlighting import Highlighter
+from search.limits import MAX_SUGGESTED_WORDS, DeadlineCollector, SearchLimits
+
+logger = logging.getLogger(__name__)
 
 TAGS_FIELD = "tags"
 AUDIENCE_FIELD = "audience"
@@ -55,6 +61,9 @@ _EMPTY_ANSWER = {"results": [], "hits": 0, "facets": {"fields": {}}, "spelling_s
 SUGGEST_BELOW_HITS = 5
 # Misspellings rarely touch the first letter; requiring it makes suggestions 20x faster.
 SUGGEST_PREFIX = 1
+# Documents /healthz's search looks at for one with words to search for, and its time.
+PING_DOCUMENTS = 10
+PING_SECONDS = 30
 # Document sets kept per searcher between commits: the mask and the readers latest seen.
 KEPT_DOCUMENT_SETS = 64
 
@@ -275,10 +284,21 @@ def collect(searcher, query, limit: int, sortedby, mask: set[int] | None) -> tup
     else:
         top = collectors.TopCollector(limit=limit, usequality=False)
     top.replace = 0
-    recorder = _Recorder(top)
+    limits = budgeted_limits()
+    recorder = _Recorder(DeadlineCollector(top, limits))
     collector = recorder if mask is None else collectors.FilterCollector(recorder, restrict=mask)
-    searcher.search_with_collector(query, collector)
+    try:
+        searcher.search_with_collector(query, collector)
+    except collectors.TimeLimit:
+        limits.out_of_time()  # what was collected until then stands
     return collector.results(), sorted(recorder.docnums)
+
+
+def budgeted_limits() -> SearchLimits:
+    """This search's limits, with the time budget of the settings."""
+    limits = syntax.current_limits()
+    limits.allow(settings.COMMONPLACE_SEARCH_BUDGET_MS / 1000)
+    return limits
 
 
 class _CachedColumnCategorizer(ColumnCategorizer):
@@ -349,6 +369,12 @@ class IndexBusy(Exception):
     """Another process held the index write lock for longer than the timeout."""
 
 
+class SearchUnavailable(Exception):
+    """The search index cannot be read just now (until it is mended or rebuilt)."""
+
+    message = "Search is unavailable just now. Please try again in a few minutes."
+
+
 class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
@@ -401,18 +427,52 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         self.parser = syntax.make_parser(self.schema)
 
     def ping(self) -> None:
-        """Raise unless the index can be opened and read."""
-        self.searcher().doc_count()
+        """Raise unless a real search answers: a word of an indexed document, searched
+        as every search is (term index, postings, scores), must find that document.
+
+        Reading the table of contents alone answered "ok" while every search failed, or
+        found nothing because the segments' contents were gone.
+        """
+        searcher = self.searcher()
+        for docnum in islice(searcher.reader().all_doc_ids(), PING_DOCUMENTS):
+            text = searcher.stored_fields(docnum).get(syntax.TEXT_FIELD) or ""
+            words = {token.text for token in syntax.STEMMING_ANALYZER(text)}
+            if words:
+                break
+        else:
+            return  # an empty index answers every search rightly: with nothing
+        rarest = min(words, key=lambda word: searcher.doc_frequency(syntax.TEXT_FIELD, word))
+        with syntax.one_search():
+            # Slow is not down: a server busy with searches must not be taken out of
+            # service because this one was cut short by the budget.
+            syntax.current_limits().allow(PING_SECONDS)
+            _, found = collect(searcher, wq.Term(syntax.TEXT_FIELD, rarest), 1, None, None)
+        if docnum not in found:
+            raise SearchUnavailable(f"searching {rarest!r} does not find the document holding it")
 
     def searcher(self):
-        """This thread's searcher, brought up to date with the latest commit."""
+        """This thread's searcher, brought up to date with the latest commit.
+
+        A refresh that fails (a segment file unreadable, say) has already closed readers
+        the old searcher shares, so that searcher is dropped, never kept: the next search
+        opens the index afresh and works again as soon as the index is mended.
+        """
         if not self.setup_complete:
             self.setup()
-        searcher = getattr(self._local, "searcher", None)
+        searcher, self._local.searcher = getattr(self._local, "searcher", None), None
+        if searcher is not None:
+            try:
+                searcher = searcher.refresh()
+            except Exception:
+                logger.warning("Search index refresh failed; reopening it", exc_info=True)
+                with suppress(Exception):
+                    searcher.close()
+                searcher = None
         if searcher is None:
-            searcher = self.index.searcher(weighting=CommonplaceWeighting())
-        else:
-            searcher = searcher.refresh()
+            try:
+                searcher = self.index.searcher(weighting=CommonplaceWeighting())
+            except Exception as error:
+                raise SearchUnavailable("the search index cannot be read") from error
         self._local.searcher = searcher
         return searcher
 
@@ -656,6 +716,7 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         corrector = SegmentwiseCorrector(reader, syntax.UNSTEMMED_FIELD)
         text = parsed.text
         replacements = []
+        looked_up = 0
         for leaf in syntax.positive_leaves(parsed.query):
             if not isinstance(leaf, wq.Term) or leaf.fieldname != syntax.TEXT_FIELD:
                 continue
@@ -665,6 +726,10 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
             word = text[start:end].lower()
             if not word.isalpha() or reader.frequency(syntax.UNSTEMMED_FIELD, word):
                 continue
+            # Each look-up costs a walk of every segment's words: a few per search.
+            looked_up += 1
+            if looked_up > MAX_SUGGESTED_WORDS or budgeted_limits().expired:
+                break
             # One edit first: it is the common typo and costs half of two.
             suggestions = corrector.suggest(word, limit=1, maxdist=1, prefix=SUGGEST_PREFIX)
             suggestions = suggestions or corrector.suggest(

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils.safestring import mark_safe
@@ -33,7 +34,7 @@ from haystack.models import SearchResult
 from haystack.utils import get_model_ct
 
 from annotations.permissions import Viewer
-from search import syntax, tagging
+from search import limits, syntax, tagging
 from search.backends import (
     SUGGEST_BELOW_HITS,
     SUGGEST_PREFIX,
@@ -130,8 +131,14 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
     }
 
     def ping(self) -> None:
-        if not self.conn.ping():
-            raise ConnectionError(f"Elasticsearch at {self.conn} does not answer")
+        """Raise unless a real search answers: a cluster answers ping() while the index is
+        missing or its shards are down."""
+        raw = self.conn.search(
+            index=self.index_name,
+            body={"query": {"match_all": {}}, "size": 1, "timeout": _timeout()},
+        )
+        if raw.get("timed_out") or raw.get("_shards", {}).get("failed"):
+            raise ConnectionError(f"Elasticsearch index {self.index_name} does not answer")
 
     @contextmanager
     def write_lock(self, wait: bool = True) -> Iterator[bool]:
@@ -227,6 +234,8 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
             "from": start_offset,
             "size": max(end - start_offset, 0),
             "track_total_hits": True,
+            # Past its budget a search answers with what its shards found (search.limits).
+            "timeout": _timeout(),
         }
         conditions = body["query"]["bool"]
         if notes:
@@ -259,6 +268,8 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
 
     def _answer(self, body, facets, sort_by, result_class, viewer, overrides) -> dict:
         raw = self.conn.search(index=self.index_name, body=body)
+        if raw.get("timed_out"):
+            syntax.current_limits().out_of_time()
         counts = _facet_counts(raw.get("aggregations", {}), facets or ())
         if overrides and TAGS_FIELD in counts:
             counts[TAGS_FIELD] = self._corrected_tag_counts(
@@ -301,6 +312,12 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
                 "default_operator": "AND",
                 "analyze_wildcard": True,
                 "fuzzy_prefix_length": syntax.FUZZY_PREFIX,
+                # The text is bounded already (search.limits.bounded_text: at most two
+                # edits, four expanding terms); each of those stands for as many words
+                # at most as on Whoosh, the best-scoring ones here.
+                "fuzzy_max_expansions": limits.MAX_EXPANSIONS,
+                "rewrite": f"top_terms_{limits.MAX_EXPANSIONS}",
+                "fuzzy_rewrite": f"top_terms_{limits.MAX_EXPANSIONS}",
                 "lenient": True,
             }
         }
@@ -348,6 +365,12 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
         query["bool"]["must"] = [self._text_query(corrected, PARAGRAPH_QUERY_FIELDS)]
         count = self.conn.count(index=self.index_name, body={"query": query})
         return corrected if count["count"] > hits else None
+
+
+def _timeout() -> str:
+    """The search's time budget, which also starts its clock (search.limits)."""
+    syntax.current_limits().allow(settings.COMMONPLACE_SEARCH_BUDGET_MS / 1000)
+    return f"{settings.COMMONPLACE_SEARCH_BUDGET_MS}ms"
 
 
 def _tag_filter(tag: str, viewer: Viewer) -> dict:

@@ -151,6 +151,7 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
     outcome.suggestion = query.get_spelling_suggestion() if request.q.strip() else None
     if with_notes:
         outcome.notes, outcome.notes_count = search_notes(parsed.text, viewer, NOTES_SHOWN, fixes)
+    outcome.messages.extend(syntax.limit_messages())
     return outcome
 
 

@@ -126,7 +126,8 @@ class SearchResponseSerializer(serializers.Serializer):
     facets = FacetsSerializer()
     suggestion = serializers.CharField(allow_null=True)
     messages = serializers.ListField(
-        child=serializers.CharField(), help_text="What was ignored in the query, and why."
+        child=serializers.CharField(),
+        help_text="What was ignored in the query, or cut short by the limits of a search, and why.",
     )
     notes = NotesSerializer(
         source="*", help_text="Annotations you may see whose note, quote or tags match."

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 
 from whoosh import query
 from whoosh.analysis import (
@@ -22,6 +23,8 @@ from whoosh.analysis import (
     StopFilter,
 )
 from whoosh.analysis.tokenizers import default_pattern
+from whoosh.codec.base import Automata
+from whoosh.collectors import TimeLimit
 from whoosh.fields import TEXT, Schema
 from whoosh.qparser import (
     FieldsPlugin,
@@ -30,6 +33,8 @@ from whoosh.qparser import (
     QueryParser,
     RangePlugin,
 )
+
+from search import limits
 
 TEXT_FIELD = "text"
 UNSTEMMED_FIELD = "exact"
@@ -111,9 +116,10 @@ _search_scope = threading.local()
 
 @contextmanager
 def one_search():
-    """Within this block, each query text is parsed once, and a fuzzy, prefix or wildcard
+    """Within this block, each query text is parsed once, a fuzzy, prefix or wildcard
     term of a query run by for_search() is expanded into the words it matches once per
-    segment.
+    segment, and one set of limits (search.limits) holds: one time budget, and the
+    messages saying what the limits cut (limit_messages()).
 
     Whoosh expands such a term every time it is asked for it: to size it, then to match
     it, in every segment, and again for the notes search and the "did you mean" check.
@@ -123,11 +129,21 @@ def one_search():
     if getattr(_search_scope, "memo", None) is not None:
         yield
         return
-    _search_scope.memo = {}
+    _search_scope.memo, _search_scope.limits = {}, limits.SearchLimits()
     try:
         yield
     finally:
-        _search_scope.memo = None
+        _search_scope.memo = _search_scope.limits = None
+
+
+def current_limits() -> limits.SearchLimits:
+    """This search's limits; outside one_search(), fresh ones starting now."""
+    return getattr(_search_scope, "limits", None) or limits.SearchLimits()
+
+
+def limit_messages() -> list[str]:
+    """What the limits of this search (so far) cut, to tell the reader."""
+    return list(current_limits().messages)
 
 
 def _remembered(key: tuple, keep: object, make):
@@ -142,15 +158,48 @@ def _remembered(key: tuple, keep: object, make):
 
 
 class _ExpandedOnce:
+    """Expanded once per segment per search, into MAX_EXPANSIONS words at most, and only
+    within the search's time: each word costs a postings reader (about 1 ms)."""
+
     def _btexts(self, ixreader):
-        expand = super()._btexts
         return _remembered(
-            ("expand", id(ixreader), repr(self)), ixreader, lambda: list(expand(ixreader))
+            ("expand", id(ixreader), repr(self)), ixreader, lambda: self._cut(ixreader)
         )
+
+    def _cut(self, ixreader) -> list:
+        bounds = current_limits()
+        if bounds.expired:
+            raise TimeLimit
+        clocked = limits.ClockedReader(ixreader, bounds)
+        words = list(islice(self._words(clocked), limits.MAX_EXPANSIONS + 1))
+        if len(words) > limits.MAX_EXPANSIONS:
+            bounds.tell(limits.expansion_cut(self._as_typed()))
+            del words[limits.MAX_EXPANSIONS :]
+        return words
+
+    def _words(self, reader):
+        return super()._btexts(reader)  # the Whoosh query's own expansion
+
+    def _as_typed(self) -> str:
+        return f"{self.text}*" if isinstance(self, query.Prefix) else str(self.text)
 
 
 class _FuzzyTerm(_ExpandedOnce, query.FuzzyTerm):
-    pass
+    def _words(self, reader):
+        """As a segment reader's terms_within() finds them, walking its words with a
+        Levenshtein automaton; but the automaton is built once per search, not once
+        per segment (50 ms for a long word at two edits)."""
+        if not reader.is_atomic():
+            return super()._words(reader)
+        key = ("automaton", self.text, self.maxdist, self.prefixlength)
+        automaton = _remembered(
+            key, None, lambda: Automata.levenshtein_dfa(self.text, self.maxdist, self.prefixlength)
+        )
+        words = reader.schema[self.fieldname].spelling_fieldname(self.fieldname)
+        return Automata.find_matches(automaton, reader.cursor(words))
+
+    def _as_typed(self) -> str:
+        return f"{self.text}~{self.maxdist}"
 
 
 class _Prefix(_ExpandedOnce, query.Prefix):
@@ -167,7 +216,7 @@ def _expanded_once(node: query.Query) -> query.Query:
             node.fieldname,
             node.text,
             node.boost,
-            node.maxdist,
+            min(node.maxdist, limits.MAX_EDITS),
             node.prefixlength,
             node.constantscore,
         )
@@ -178,8 +227,9 @@ def _expanded_once(node: query.Query) -> query.Query:
 
 
 def for_search(node: query.Query) -> query.Query:
-    """The query to run: each exact phrase answered from the shingles first, and each
-    fuzzy, prefix or wildcard term expanded once per search (see one_search).
+    """The query to run: each exact phrase answered from the shingles first, each fuzzy,
+    prefix or wildcard term expanded once per search (see one_search), "*" as every
+    document.
 
     Two words are one shingle; a longer phrase must hold all its shingles, so its
     positions are checked only in the few documents that do.
@@ -194,8 +244,8 @@ def for_search(node: query.Query) -> query.Query:
         ]
         return pairs[0] if len(pairs) == 1 else query.And([*pairs, node])
     if isinstance(node, query.Every):
-        # "*" means every document: Whoosh would otherwise read the postings of every
-        # word in the field (50,000 of them at 40,000 paragraphs) to find them.
+        # "*" alone: every document. Whoosh answers Every(field) by reading the postings
+        # of every word of the field (seconds at 40,000 paragraphs); Every() by counting.
         return query.Every(boost=node.boost)
     if node.is_leaf():
         return _expanded_once(node)
@@ -246,6 +296,8 @@ def _parse(text: str, parser: SearchQueryParser) -> ParsedQuery:
     if text.count("(") != text.count(")"):
         notes.append("Unbalanced brackets were ignored.")
         text = text.replace("(", " ").replace(")", " ")
+    text, bounds = limits.bounded_text(text)
+    notes.extend(bounds)
     parsed = parser.parse(text)
     if parsed is None:
         parsed = query.NullQuery

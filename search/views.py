@@ -1,3 +1,4 @@
+import logging
 from dataclasses import replace
 
 from django.http import HttpRequest, HttpResponse
@@ -6,8 +7,11 @@ from django.shortcuts import render
 from annotations.permissions import Viewer
 from archive.models import Article
 from search.api import search_request
-from search.query import FACETS, PageOutOfRange, search
+from search.backends import SearchUnavailable
+from search.query import FACETS, PageOutOfRange, SearchOutcome, search
 from search.serializers import SearchParamsSerializer
+
+logger = logging.getLogger(__name__)
 
 FACET_TITLES = {
     "article": "Article",
@@ -35,12 +39,17 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if search_req.is_blank:
         context["articles"] = Article.objects.with_counts()[:20]
         return render(request, "search/search.html", context)
+    status = 200
     try:
         outcome = search(search_req, viewer)
     except PageOutOfRange as error:
         search_req = replace(search_req, page=error.last_page)
         outcome = search(search_req, viewer)
         context["search"] = search_req
+    except SearchUnavailable:
+        logger.exception("Search failed")
+        outcome = SearchOutcome(request=search_req, messages=[SearchUnavailable.message])
+        status = 503
     context["outcome"] = outcome
     context["facets"] = [(name, outcome.facets.get(name, [])) for name in FACETS]
-    return render(request, "search/search.html", context)
+    return render(request, "search/search.html", context, status=status)

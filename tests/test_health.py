@@ -49,3 +49,27 @@ def test_healthz_is_not_redirected_to_https(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200
     assert client.get("/").status_code == 301
+
+
+def test_search_unavailable_when_a_search_fails(client, ingested, search_index):
+    """The index's table of contents still reads, and a searcher is open, but the
+    segments' contents are gone: every search fails, so /healthz must say so."""
+    assert client.get("/api/search", {"q": "labour"}).status_code == 200
+    for path in search_index.glob("*.seg"):
+        size = path.stat().st_size
+        with open(path, "r+b") as stream:  # in place: the open searcher reads these bytes
+            stream.write(bytes(size))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["search"] == "unavailable"
+    assert response.json()["database"] == "ok"
+
+
+def test_a_busy_search_is_not_a_failed_one(client, ingested, settings):
+    """Every search is cut short at once: /healthz's own search still runs to the end,
+    or a server busy with heavy searches would be taken out of service."""
+    settings.COMMONPLACE_SEARCH_BUDGET_MS = 0
+    assert "took longer" in " ".join(client.get("/api/search", {"q": "labour"}).json()["messages"])
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["search"] == "ok"
