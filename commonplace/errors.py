@@ -16,15 +16,22 @@ from rest_framework.exceptions import APIException
 from rest_framework.views import exception_handler as drf_exception_handler
 from whoosh.index import IndexError as WhooshIndexError
 
+from search import backends as search_backends
+
 API_PREFIX = "/api/"
 logger = logging.getLogger(__name__)
 
 
 def _search_failures() -> tuple[type[Exception], ...]:
-    """What a search backend raises when its index cannot be reached or read: a missing or
-    unreadable folder or a dropped connection (OSError), Whoosh's index errors (a missing
-    index is EmptyIndexError), haystack's, and Elasticsearch's when it is installed."""
-    failures: list[type[Exception]] = [OSError, WhooshIndexError, SearchBackendError]
+    """What a search backend raises when its index cannot be reached or read: the index
+    unreadable (SearchUnavailable, Whoosh's index errors, a file gone from under an open
+    searcher: OSError), haystack's errors, and Elasticsearch's when it is installed."""
+    failures: list[type[Exception]] = [
+        search_backends.SearchUnavailable,
+        OSError,
+        WhooshIndexError,
+        SearchBackendError,
+    ]
     try:
         from elasticsearch.exceptions import ElasticsearchException
     except ImportError:
@@ -37,9 +44,9 @@ def _search_failures() -> tuple[type[Exception], ...]:
 SEARCH_FAILURES = _search_failures()
 
 
-class SearchUnavailable(APIException):
+class ServiceUnavailable(APIException):
     status_code = 503
-    default_detail = "Search is unavailable at the moment; please try again later."
+    default_detail = search_backends.SearchUnavailable.message
     default_code = "search_unavailable"
 
 
@@ -47,7 +54,7 @@ def exception_handler(exc: Exception, context: dict):
     """DRF's handler, where a failing search backend is a 503 with a message, not a 500."""
     if isinstance(exc, SEARCH_FAILURES):
         logger.error("The search backend failed", exc_info=exc)
-        exc = SearchUnavailable()
+        exc = ServiceUnavailable()
     return drf_exception_handler(exc, context)
 
 

@@ -1,5 +1,3 @@
-import logging
-
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -8,12 +6,9 @@ from rest_framework.views import APIView
 
 from annotations.models import Tag
 from annotations.permissions import Viewer
-from search.backends import SearchUnavailable
 from search.fields import NONE
 from search.query import PageOutOfRange, SearchRequest, search
 from search.serializers import SearchParamsSerializer, SearchResponseSerializer
-
-logger = logging.getLogger(__name__)
 
 
 def search_request(params: dict, viewer: Viewer) -> SearchRequest:
@@ -48,7 +43,4 @@ class SearchView(APIView):
             outcome = search(search_request(params.validated_data, viewer), viewer)
         except PageOutOfRange as error:
             raise NotFound(str(error)) from None
-        except SearchUnavailable:
-            logger.exception("Search failed")
-            return Response({"detail": SearchUnavailable.message}, status=503)
         return Response(SearchResponseSerializer(outcome, context={"request": request}).data)

@@ -34,6 +34,7 @@ from haystack.exceptions import SkipDocument
 from haystack.models import SearchResult
 from haystack.utils import get_identifier, get_model_ct
 from whoosh import collectors
+from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.fields import ID as WhooshID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, Schema
@@ -426,6 +427,17 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
             self.storage.supports_mmap = False
         self.parser = syntax.make_parser(self.schema)
 
+    def _check_index_is_there(self) -> None:
+        """A search must not quietly create an empty index where one has gone missing
+        (haystack would): it would answer every search with nothing, and look well. An
+        archive with no paragraphs yet has nothing to miss."""
+        if not self.use_file_storage or whoosh_index.exists_in(self.path):
+            return
+        from archive.models import Paragraph
+
+        if Paragraph.objects.exists():
+            raise SearchUnavailable(f"there is no search index in {self.path}: rebuild it")
+
     def ping(self) -> None:
         """Raise unless a real search answers: a word of an indexed document, searched
         as every search is (term index, postings, scores), must find that document.
@@ -458,6 +470,7 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, WhooshSearchBackend):
         opens the index afresh and works again as soon as the index is mended.
         """
         if not self.setup_complete:
+            self._check_index_is_there()
             self.setup()
         searcher, self._local.searcher = getattr(self._local, "searcher", None), None
         if searcher is not None:

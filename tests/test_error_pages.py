@@ -22,13 +22,26 @@ def test_500_renders_without_a_database_or_a_request():
     assert "Something went wrong" in html and 'class="site-header"' in html
 
 
-def test_a_crash_shows_the_sites_500_page(ingested, search_index):
+def test_a_crash_shows_the_sites_500_page(ingested, monkeypatch):
     client = Client(raise_request_exception=False)
     assert client.get("/search/", {"q": "labour"}).status_code == 200
-    shutil.rmtree(search_index)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("/secret/path/to/something broke")
+
+    monkeypatch.setattr("search.views.search", crash)  # a fault injected, as a bug would be
     response = client.get("/search/", {"q": "labour"})
     html = assert_site_page(response, 500, "Something went wrong")
-    assert "Traceback" not in html and str(search_index) not in html
+    assert "Traceback" not in html and "/secret/path" not in html
+
+
+def test_a_missing_index_shows_the_search_page_saying_so(ingested, search_index):
+    client = Client(raise_request_exception=False)
+    shutil.rmtree(search_index)
+    response = client.get("/search/", {"q": "labour"})
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "Search is unavailable" in html and str(search_index) not in html
 
 
 def test_an_unknown_page_is_the_sites_404(client, db):
