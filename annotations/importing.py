@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations.anchoring import ArticleText, Outcome, Passage, Position, locate
-from annotations.exporting import JSON_FORMAT
+from annotations.export_formats import JSON_FORMAT
 from annotations.models import Annotation, Tag, article_text
 from annotations.serializers import MAX_NOTE_CHARS, MAX_TAG_CHARS
 from archive.models import Article, Paragraph

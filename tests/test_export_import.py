@@ -213,7 +213,7 @@ def test_docx_opens_in_python_docx(library, tmp_path):
 def test_docx_needs_a_file_and_a_bounded_selection(library, monkeypatch):
     with pytest.raises(CommandError, match="binary: give a file with -o"):
         export("--format", "docx")
-    monkeypatch.setattr("annotations.exporting.MAX_DOCX_ANNOTATIONS", 2)
+    monkeypatch.setattr("annotations.export_book.MAX_DOCX_ANNOTATIONS", 2)
     with pytest.raises(CommandError, match="too many for one Word document"):
         export("--format", "docx", "-o", "/dev/null")
 
