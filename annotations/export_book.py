@@ -6,11 +6,11 @@ built whole, so it is capped.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Iterator
 from itertools import chain, groupby
 from operator import attrgetter
+from typing import BinaryIO
 
 from django.utils import timezone
 
@@ -112,11 +112,10 @@ class DocxExporter(Exporter):
                 f"(at most {MAX_DOCX_ANNOTATIONS:,}); export Markdown, or narrow the selection."
             )
 
-    def chunks(self) -> Iterator[bytes]:
+    def write(self, out: BinaryIO) -> None:
         from docx import Document
         from docx.shared import Pt
 
-        self.check()
         book = _Book(self)
         document = Document()
         document.core_properties.title = _xml_safe(self.title)
@@ -133,9 +132,7 @@ class DocxExporter(Exporter):
                 cite = document.add_paragraph()
                 run = cite.add_run("— " + _xml_safe(citation(annotation)))
                 run.italic, run.font.size = True, Pt(9)
-        buffer = io.BytesIO()
-        document.save(buffer)
-        yield buffer.getvalue()
+        document.save(out)
 
 
 def _xml_safe(text: str) -> str:

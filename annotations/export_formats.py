@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
+from typing import BinaryIO
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -20,6 +23,7 @@ from annotations.anchoring import ArticleText
 from annotations.models import Annotation, article_text
 
 CHUNK = 500
+SPOOL_BYTES = 4 * 1024 * 1024  # a built export bigger than this waits on disk
 JSON_FORMAT = "commonplace-annotations"
 JSON_VERSION = 1
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -116,10 +120,30 @@ class Exporter:
         self.annotations, self.links, self.title, self.group = annotations, links, title, group
 
     def check(self) -> None:
-        """Raise ExportError before anything is sent, if this export cannot be made."""
+        """Raise ExportError before anything is built, if this export cannot be made."""
 
-    def chunks(self) -> Iterator[str | bytes]:
+    def chunks(self) -> Iterator[str]:
+        """The export's text, piece by piece (text formats)."""
         raise NotImplementedError
+
+    def write(self, out: BinaryIO) -> None:
+        """Write the whole export to a binary file."""
+        for chunk in self.chunks():
+            out.write(chunk.encode())
+
+    def build(self) -> BinaryIO:
+        """The whole export in a temporary file, rewound, built before any of it is sent:
+        whatever fails on the way is an error, never a download cut short behind a 200.
+        It is held in memory up to SPOOL_BYTES and on disk past that, so memory stays flat."""
+        self.check()
+        with ExitStack() as closed_on_failure:
+            built = closed_on_failure.enter_context(
+                tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+            )
+            self.write(built)
+            built.seek(0)
+            closed_on_failure.pop_all()  # complete: the caller sends it, then closes it
+        return built
 
     def filename(self, scope: str) -> str:
         return f"commonplace-{scope}-{timezone.localdate():%Y-%m-%d}.{self.extension}"

@@ -285,7 +285,8 @@ def test_web_export_names_the_file_and_says_what_is_wrong(library, client_for, u
     bad = client.get("/annotations/export/", {"format": "pdf"})
     assert bad.status_code == 400 and "Export as one of" in bad.content.decode()
     bad = client.get("/annotations/export/", {"format": "csv", "since": "yesterday"})
-    assert bad.status_code == 400 and "is not a date" in bad.content.decode()
+    assert bad.status_code == 400
+    assert "since: Give a date such as 2024-05-17." in bad.content.decode()
 
 
 def test_export_buttons_on_the_pages(library, client_for, users):
@@ -297,32 +298,6 @@ def test_export_buttons_on_the_pages(library, client_for, users):
         f'name="article" value="{NEW_LABOUR}"'
         in client.get(f"/articles/{NEW_LABOUR}/").content.decode()
     )
-
-
-def test_a_large_export_streams_in_chunks(users, client_for, django_assert_max_num_queries):
-    paragraph = Paragraph.objects.get(text__contains="prawn cocktail offensive to evolve")
-    Annotation.objects.bulk_create(
-        Annotation(
-            owner=users.owner,
-            article_id=paragraph.article_id,
-            start_paragraph=paragraph,
-            end_paragraph=paragraph,
-            start_offset=0,
-            end_offset=10,
-            quote=paragraph.text[:10],
-            visibility="shared",
-        )
-        for _ in range(2_500)
-    )
-    response = client_for(users.owner).get("/annotations/export/", {"format": "csv"})
-    assert isinstance(response, StreamingHttpResponse)
-    # Read in chunks of 500 (with their tags and paragraphs): a handful of queries per
-    # chunk, never one per annotation and never the whole set at once.
-    with django_assert_max_num_queries(40):
-        chunks = [chunk.decode() for chunk in response.streaming_content]
-    assert len(chunks) > 2_500  # a row at a time, not one block
-    rows = list(csv.reader(io.StringIO("".join(chunks).removeprefix("\ufeff"))))
-    assert len(rows) == 2_501
 
 
 # Imports -------------------------------------------------------------------------------
