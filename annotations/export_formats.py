@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -44,8 +45,10 @@ CSV_COLUMNS = [
     "link",
 ]
 GROUPS = ("article", "tag")
-# Spreadsheets run a cell that starts with these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets run a cell as a formula when its first visible character is one of these,
+# and they skip spaces, line breaks and invisible characters to find it.
+_FORMULA_START = frozenset("=+-@")
+_INVISIBLE = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})  # Unicode spaces, controls, formats
 
 
 class ExportError(Exception):
@@ -189,9 +192,16 @@ class CsvExporter(Exporter):
 
 
 def _cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """The value, made inert with a leading ' if a spreadsheet could run it as a formula."""
+    return "'" + value if isinstance(value, str) and _could_be_formula(value) else value
+
+
+def _could_be_formula(text: str) -> bool:
+    if text.startswith(("\t", "\r")):
+        return True
+    visible = next((c for c in text if unicodedata.category(c) not in _INVISIBLE), "")
+    # NFKC: a full-width ＝ or a small ﹢ is read as the plain sign by some spreadsheets.
+    return unicodedata.normalize("NFKC", visible)[:1] in _FORMULA_START
 
 
 class JsonExporter(Exporter):
