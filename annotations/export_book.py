@@ -13,7 +13,9 @@ from operator import attrgetter
 from typing import BinaryIO
 
 from django.utils import timezone
+from markdown_it.token import Token
 
+from annotations import book_markdown as markdown
 from annotations.export_formats import (
     Exporter,
     ExportError,
@@ -61,41 +63,27 @@ class _Book:
 
 
 class MarkdownExporter(Exporter):
+    """Each excerpt a blockquote holding the quote, its citation and its tags; the note
+    after it, contained (book_markdown.py), so that it cannot forge any of these."""
+
     extension = "md"
     content_type = "text/markdown; charset=utf-8"
 
     def chunks(self) -> Iterator[str]:
         book = _Book(self)
-        yield f"# {escape_markdown(self.title)}\n\n_{book.subtitle()}_\n"
-        for heading, excerpts in book.groups():
-            yield f"\n## {escape_markdown(heading)}\n"
-            for annotation in excerpts:
-                yield "\n" + self.excerpt(annotation)
-
-    def excerpt(self, annotation: Annotation) -> str:
-        quote = "\n".join(
-            f"> {escape_markdown(line)}" if line else ">" for line in annotation.quote.split("\n")
+        yield markdown.render(
+            markdown.heading(self.title, 1) + markdown.paragraph(book.subtitle(), emphasis=True)
         )
-        parts = [quote]
-        if annotation.note.strip():
-            # The note stays Markdown, but raw HTML in it stays text, as in the app.
-            parts.append(_RAW_HTML.sub(r"\\<", annotation.note.strip()))
-        parts.append(f"— {escape_markdown(citation(annotation))}")
-        details = tag_names(annotation) if self.group == "article" else []
-        if details:
-            parts.append("Tags: " + ", ".join(escape_markdown(name) for name in details))
-        return "\n\n".join(parts) + "\n"
+        for heading, excerpts in book.groups():
+            yield "\n" + markdown.render(markdown.heading(heading, 2))
+            for annotation in excerpts:
+                yield "\n" + markdown.render(self.excerpt(annotation))
 
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])")
-_RAW_HTML = re.compile(r"<(?=[A-Za-z/!?])")
-_MARKDOWN_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(\s)")
-
-
-def escape_markdown(text: str) -> str:
-    """Text that Markdown shows as it is: no emphasis, links, HTML or lists from it."""
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return _MARKDOWN_LINE_START.sub(r"\1\\\2\3", text)
+    def excerpt(self, annotation: Annotation) -> list[Token]:
+        quoted = [*annotation.quote.split("\n\n"), f"— {citation(annotation)}"]
+        if self.group == "article" and (tags := tag_names(annotation)):
+            quoted.append("Tags: " + ", ".join(tags))
+        return markdown.blockquote(quoted) + markdown.contained_note(annotation.note)
 
 
 class DocxExporter(Exporter):
@@ -126,12 +114,13 @@ class DocxExporter(Exporter):
             for annotation in excerpts:
                 for line in annotation.quote.split("\n\n"):
                     document.add_paragraph(_xml_safe(line), style="Quote")
-                for line in note_text(annotation).split("\n\n"):
-                    if line.strip():
-                        document.add_paragraph(_xml_safe(line))
                 cite = document.add_paragraph()
                 run = cite.add_run("— " + _xml_safe(citation(annotation)))
                 run.italic, run.font.size = True, Pt(9)
+                # The note's words only, as plain runs: it brings no style, link or image.
+                for line in note_text(annotation).split("\n\n"):
+                    if line.strip():
+                        document.add_paragraph(_xml_safe(line))
         document.save(out)
 
 
