@@ -4,6 +4,7 @@ read back with a real parser (csv, markdown-it-py, python-docx)."""
 
 import csv
 import io
+import os
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +15,8 @@ from markdown_it import MarkdownIt
 from tests.conftest import annotate
 
 pytestmark = pytest.mark.usefixtures("ingested")
+# Examples per fuzzed test: FUZZ_EXAMPLES=2000 for a longer run.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 
 
 def export(*args) -> str:
@@ -175,7 +178,7 @@ def test_what_a_note_may_say_survives(users):
         assert kept in html
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=EXAMPLES, deadline=None, database=None)
 @given(note=MARKDOWN_NOTES, quote=MARKDOWN_NOTES)
 def test_no_note_escapes_its_place(note, quote):
     """Between two excerpts, whatever the note and the quote: two blockquotes, each
