@@ -103,6 +103,9 @@ def test_a_command_line_export_appears_whole_and_private(many, tmp_path):
     call_command("export_annotations", "--format", "csv", "-o", str(path), stderr=io.StringIO())
     assert len(list(csv.reader(path.open(encoding="utf-8-sig")))) == 2_501
     assert path.stat().st_mode & 0o077 == 0  # it may hold private annotations
+    missing = tmp_path / "no-such-folder" / "backup.csv"
+    with pytest.raises(CommandError, match=f"Cannot write to {missing}: No such file"):
+        call_command("export_annotations", "--format", "csv", "-o", str(missing))
 
 
 def test_a_markdown_book_by_300_tags_is_complete(users, client_for):

@@ -58,6 +58,7 @@ class Command(BaseCommand):
             until=options["until"],
             q=options["q"],
         )
+        where = options["output"] or "standard output"
         try:
             annotations = selection(self._visible(options), filters)
             export = exporter(
@@ -76,9 +77,8 @@ class Command(BaseCommand):
         except ExportError as error:
             raise CommandError(str(error)) from None
         except OSError as error:
-            raise CommandError(f"Cannot write {options['output']}: {error.strerror}") from None
+            raise CommandError(f"Cannot write to {where}: {error.strerror or error}") from None
         count = annotations.count()
-        where = options["output"] or "standard output"
         self.stderr.write(self.style.SUCCESS(f"Exported {count} annotation(s) to {where}."))
 
     def _write_to_stdout(self, export) -> None:
