@@ -6,6 +6,7 @@ import copy
 import io
 import json
 import os
+import unicodedata
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -144,8 +145,8 @@ def test_a_lookalike_of_a_local_user_is_that_user(backup, tmp_path, name):
     """Sign-up would refuse a second "owner" in other case or width: so does an import."""
     for record in backup["annotations"]:
         record["user"]["username"] = name
-    message = refused(tmp_path, backup)
-    assert "user 'OWNER' has an account here" in message or "user 'owner'" in message
+    shown = unicodedata.normalize("NFKC", name)  # "ｏｗｎｅｒ" is "owner"; "OWNER" stays
+    assert f"record 1: user {shown!r} has an account here" in refused(tmp_path, backup)
     run_import(tmp_path, backup, "--keep-annotators")
     assert set(Annotation.objects.values_list("owner__username", flat=True)) == {"owner"}
 
