@@ -5,6 +5,11 @@ with one bad record writes nothing and says which record is wrong and why. Idemp
 an annotation already here (the same uid) is left as it is. Paragraph ids differ between
 databases, so a passage is placed by its article and paragraph position, and re-anchored
 by its quote, prefix and suffix where the text differs, as ingest does.
+
+Records are held to what the API allows (note, tag and context lengths, text a database
+can store), and an import never gives an annotation to someone who already has an
+account here unless it says so: `as_user` makes every annotation one user's, and
+`keep_annotators` (a trusted restore) gives each to the user of its name.
 """
 
 from __future__ import annotations
@@ -19,20 +24,23 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from annotations import import_schema
 from annotations.anchoring import ArticleText, Outcome, Passage, Position, locate
-from annotations.exporting import JSON_FORMAT
+from annotations.export_formats import JSON_FORMAT
+from annotations.import_annotators import Annotators, Refused
+from annotations.import_annotators import create as create_annotator
 from annotations.models import Annotation, Tag, TagDescription, article_text
-from annotations.serializers import MAX_NOTE_CHARS, MAX_TAG_CHARS
+from annotations.serializers import MAX_NOTE_CHARS, MAX_TAG_CHARS, MAX_TAGS
 from archive.models import Article, Paragraph
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 MAX_PROBLEMS_SHOWN = 20
+MAX_CONTEXT_CHARS = Annotation._meta.get_field("prefix").max_length  # 32, as the API keeps
+MAX_TAG_DESCRIPTION_CHARS = 2_000  # as the tag page keeps a description
+BATCH = 500
 _ARTICLE_PATH = re.compile(r"/articles/(?P<slug>[^/]+)/?$")
 
 
@@ -129,14 +137,20 @@ def read_bytes(raw: bytes) -> list[Record]:
 def _records(items, parse) -> list[Record]:
     if not isinstance(items, list):
         raise ImportFailed(["the file holds no list of annotations"])
-    records, problems = [], []
+    records, problems, first_with = [], [], {}
     for number, item in enumerate(items, start=1):
         try:
-            if not isinstance(item, dict):
-                raise _Bad("it is not a JSON object")
-            records.append(parse(number, item))
+            record = parse(number, item)
         except _Bad as error:
             problems.append(f"record {number}: {error}")
+            continue
+        if record.uid in first_with:
+            problems.append(
+                f"record {number}: uid {record.uid} is also record {first_with[record.uid]}'s;"
+                " a file holds each annotation once"
+            )
+        first_with.setdefault(record.uid, number)
+        records.append(record)
     if problems:
         raise ImportFailed(problems)
     return records
@@ -153,134 +167,98 @@ def _jsonld_items(data) -> object:
     return page.get("items")
 
 
-def _get(item: dict, key: str, kind: type | tuple, default=..., where: str = ""):
-    """A value of the expected type, or a one-line reason why not."""
-    name = f"{where}{key}"
-    if key not in item or item[key] is None:
-        if default is ...:
-            raise _Bad(f"{name} is missing")
-        return default
-    value = item[key]
-    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-        raise _Bad(f"{name} must be {_kind_name(kind)}, not {value!r}")
-    if not isinstance(value, kind):
-        raise _Bad(f"{name} must be {_kind_name(kind)}, not {type(value).__name__}")
-    return value
-
-
-def _kind_name(kind) -> str:
-    names = {str: "text", int: "a whole number", dict: "an object", list: "a list"}
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def _offset(item: dict, key: str, where: str = "") -> int:
-    value = _get(item, key, int, where=where)
-    if value < 0:
-        raise _Bad(f"{where}{key} must not be negative")
-    return value
+def _valid(validator, item) -> dict:
+    problem = import_schema.first_problem(validator, item)
+    if problem:
+        raise _Bad(problem)
+    return item
 
 
 def _uid(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value.removeprefix("urn:uuid:"))
     except ValueError:
-        raise _Bad(f"uid {value!r} is not a UUID") from None
+        raise _Bad(f"uid {value[:60]!r} is not a UUID") from None
 
 
 def _time(value: str | None, name: str) -> datetime | None:
+    """In UTC, as it will be stored; without a zone, it is taken as UTC."""
     if value is None:
         return None
     try:
         moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise _Bad(f"{name} {value!r} is not a date and time") from None
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+    except ValueError:
+        raise _Bad(f"{name} {value[:60]!r} is not a date and time") from None
+    try:
+        return moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)
+    except OverflowError:
+        raise _Bad(f"{name} {value!r} is out of range once in UTC") from None
 
 
-def _visibility(value: str) -> str:
-    if value not in Annotation.Visibility.values:
-        raise _Bad(f"visibility must be one of {', '.join(Annotation.Visibility.values)}")
-    return value
-
-
-def _from_json(number: int, item: dict) -> Record:
-    user = _get(item, "user", dict)
-    article = _get(item, "article", dict)
+def _from_json(number: int, item) -> Record:
+    item = _valid(import_schema.record_validator, item)
     record = Record(
         number=number,
-        uid=_uid(_get(item, "uid", str)),
-        username=_get(user, "username", str, where="user."),
-        article=_get(article, "slug", str, where="article."),
-        quote=_get(item, "quote", str),
-        prefix=_get(item, "prefix", str, ""),
-        suffix=_get(item, "suffix", str, ""),
-        note=_get(item, "note", str, ""),
-        visibility=_visibility(_get(item, "visibility", str, "private")),
-        created=_time(_get(item, "created", str, None), "created"),
-        modified=_time(_get(item, "modified", str, None), "modified"),
-        orphaned=_get(item, "anchor", str, "anchored") == Annotation.Anchor.ORPHANED,
+        uid=_uid(item["uid"]),
+        username=item["user"]["username"],
+        article=item["article"]["slug"],
+        quote=item["quote"],
+        prefix=item.get("prefix") or "",
+        suffix=item.get("suffix") or "",
+        note=item.get("note") or "",
+        tags=[(tag["name"], tag.get("description") or "") for tag in item.get("tags") or []],
+        visibility=item.get("visibility") or Annotation.Visibility.PRIVATE,
+        created=_time(item.get("created"), "created"),
+        modified=_time(item.get("modified"), "modified"),
+        orphaned=item.get("anchor") == Annotation.Anchor.ORPHANED,
     )
-    for tag in _get(item, "tags", list, []):
-        if not isinstance(tag, dict):
-            raise _Bad("each of tags must be an object with a name")
-        record.tags.append(
-            (_get(tag, "name", str, where="tag."), _get(tag, "description", str, "", "tag."))
-        )
-    start_paragraph = _get(item, "paragraph", dict, None)
-    end_paragraph = _get(item, "end_paragraph", dict, None) or start_paragraph
+    start_paragraph = item.get("paragraph")
     if start_paragraph is not None and not record.orphaned:
+        end_paragraph = item.get("end_paragraph") or start_paragraph
         record.positions = (
-            _offset(start_paragraph, "position", "paragraph."),
-            _offset(item, "start"),
-            _offset(end_paragraph, "position", "end_paragraph."),
-            _offset(item, "end"),
+            start_paragraph["position"],
+            item["start"],
+            end_paragraph["position"],
+            item["end"],
         )
     return record
 
 
-def _from_jsonld(number: int, item: dict) -> Record:
-    target = _get(item, "target", (dict, str))
-    if isinstance(target, str):
-        raise _Bad("target must describe the passage, not only name the article")
-    source = _get(target, "source", str, where="target.")
-    match = _ARTICLE_PATH.search(urlparse(source).path)
+def _from_jsonld(number: int, item) -> Record:
+    item = _valid(import_schema.jsonld_validator, item)
+    target = item["target"]
+    match = _ARTICLE_PATH.search(urlparse(target["source"]).path)
     if not match:
-        raise _Bad(f"target.source {source!r} is not an article of this archive")
-    selectors = _get(target, "selector", (dict, list), where="target.")
+        raise _Bad(f"target.source {target['source'][:80]!r} is not an article of this archive")
+    selectors = target["selector"]
     selectors = selectors if isinstance(selectors, list) else [selectors]
-    by_type = {s.get("type"): s for s in selectors if isinstance(s, dict)}
+    by_type = {s["type"]: s for s in selectors if isinstance(s.get("type"), str)}
     quote = by_type.get("TextQuoteSelector")
     if quote is None:
         raise _Bad("target.selector has no TextQuoteSelector")
     creator = item.get("creator")
-    username = (
-        creator.get("nickname") or creator.get("name") if isinstance(creator, dict) else creator
-    )
-    identity = _get(item, "canonical", str, None) or _get(item, "id", str, None)
+    if isinstance(creator, dict):
+        creator = creator.get("nickname") or creator.get("name")
+    identity = item.get("canonical") or item.get("id")
     record = Record(
         number=number,
         # An id that is no UUID still names the annotation: derive a stable one from it.
         uid=_uid(identity)
         if identity and identity.startswith("urn:uuid:")
         else uuid.uuid5(uuid.NAMESPACE_URL, identity or json.dumps(item, sort_keys=True)),
-        username=username if isinstance(username, str) and username.strip() else "imported",
+        username=creator if creator and creator.strip() else "imported",
         article=match["slug"],
-        quote=_get(quote, "exact", str, where="TextQuoteSelector."),
-        prefix=_get(quote, "prefix", str, "", "TextQuoteSelector."),
-        suffix=_get(quote, "suffix", str, "", "TextQuoteSelector."),
-        created=_time(_get(item, "created", str, None), "created"),
-        modified=_time(_get(item, "modified", str, None), "modified"),
+        quote=quote["exact"],
+        prefix=quote.get("prefix") or "",
+        suffix=quote.get("suffix") or "",
+        created=_time(item.get("created"), "created"),
+        modified=_time(item.get("modified"), "modified"),
     )
-    position = by_type.get("TextPositionSelector")
-    if position is not None:
-        record.offsets = (
-            _offset(position, "start", "TextPositionSelector."),
-            _offset(position, "end", "TextPositionSelector."),
-        )
-    bodies = _get(item, "body", (dict, list), [])
+    if (position := by_type.get("TextPositionSelector")) is not None:
+        record.offsets = (position["start"], position["end"])
+    bodies = item.get("body") or []
     for body in bodies if isinstance(bodies, list) else [bodies]:
-        if not isinstance(body, dict) or not isinstance(body.get("value"), str):
+        if not body.get("value"):
             continue
         if body.get("purpose") == "tagging":
             record.tags.append((body["value"], ""))
@@ -299,22 +277,26 @@ class _Placed:
     outcome: str
     passage: Passage | None
     text: ArticleText | None
+    owner: object  # a user, or the name of one to create
 
 
-def import_records(records: list[Record]) -> ImportReport:
-    """Check every record, then write them all in one transaction, or nothing."""
+def import_records(
+    records: list[Record], *, as_user=None, keep_annotators: bool = False
+) -> ImportReport:
+    """Check every record, then write them all in one transaction, or nothing.
+
+    Whose each annotation becomes: see import_annotators.Annotators."""
     report = ImportReport()
-    known = set(
-        Annotation.objects.filter(uid__in=[r.uid for r in records]).values_list("uid", flat=True)
-    )
-    placed, problems, texts = [], [], {}
+    known = _known_uids([record.uid for record in records])
+    annotators = Annotators(as_user, keep_annotators)
+    placed, problems, articles, texts = [], [], {}, {}
     for record in records:
         if record.uid in known:
             report.outcomes["existing"] += 1
             continue
         try:
-            placed.append(_place(record, texts))
-        except _Bad as error:
+            placed.append(_place(record, annotators, articles, texts))
+        except (_Bad, Refused) as error:
             problems.append(f"record {record.number}: {error}")
     if problems:
         raise ImportFailed(problems)
@@ -325,13 +307,25 @@ def import_records(records: list[Record]) -> ImportReport:
     return report
 
 
-def _place(record: Record, texts: dict) -> _Placed:
-    article = Article.objects.filter(slug=record.article).first()
-    if article is None:
-        raise _Bad(f"article {record.article!r} is not in this archive: ingest it first")
+def _known_uids(uids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """In batches: one list of every uid in a big file is more than SQLite takes."""
+    known = set()
+    for at in range(0, len(uids), BATCH):
+        batch = Annotation.objects.filter(uid__in=uids[at : at + BATCH])
+        known.update(batch.values_list("uid", flat=True))
+    return known
+
+
+def _place(record: Record, annotators: Annotators, articles: dict, texts: dict) -> _Placed:
     _check(record)
+    if record.article not in articles:
+        articles[record.article] = Article.objects.filter(slug=record.article).first()
+    article = articles[record.article]
+    if article is None:
+        raise _Bad(f"article {record.article[:80]!r} is not in this archive: ingest it first")
+    owner = annotators.owner(record.username)
     if record.orphaned:
-        return _Placed(record, article, Outcome.ORPHANED, None, None)
+        return _Placed(record, article, Outcome.ORPHANED, None, None, owner)
     if article.pk not in texts:
         texts[article.pk] = article_text(article.pk)
     text = texts[article.pk]
@@ -345,26 +339,29 @@ def _place(record: Record, texts: dict) -> _Placed:
         min_fuzzy_score=settings.COMMONPLACE_MIN_FUZZY_SCORE,
     )
     restored = result.outcome is Outcome.MOVED and result.passage == hint
-    return _Placed(
-        record, article, "restored" if restored else result.outcome, result.passage, text
-    )
+    outcome = "restored" if restored else result.outcome
+    return _Placed(record, article, outcome, result.passage, text, owner)
 
 
 def _check(record: Record) -> None:
     """The limits the API holds annotations to, for records that never passed through it."""
-    try:
-        UnicodeUsernameValidator()(record.username)
-    except ValidationError:
-        raise _Bad(f"user {record.username[:40]!r} is not a valid username") from None
-    if len(record.username) > 150:
-        raise _Bad("the username is longer than 150 characters")
     if not record.quote.strip():
         raise _Bad("the quote is empty")
     if len(record.note) > MAX_NOTE_CHARS:
         raise _Bad(f"the note is longer than {MAX_NOTE_CHARS:,} characters")
-    for name, _ in record.tags:
+    for name, context in (("prefix", record.prefix), ("suffix", record.suffix)):
+        if len(context) > MAX_CONTEXT_CHARS:
+            raise _Bad(f"the {name} is longer than {MAX_CONTEXT_CHARS} characters")
+    if len(record.tags) > MAX_TAGS:
+        raise _Bad(f"it has {len(record.tags)} tags; an annotation has at most {MAX_TAGS}")
+    for name, description in record.tags:
         if not name.strip() or len(name) > MAX_TAG_CHARS:
             raise _Bad(f"tag {name[:40]!r} must have 1 to {MAX_TAG_CHARS} characters")
+        if len(description) > MAX_TAG_DESCRIPTION_CHARS:
+            raise _Bad(
+                f"the description of tag {name[:40]!r} is longer than "
+                f"{MAX_TAG_DESCRIPTION_CHARS:,} characters"
+            )
 
 
 def _hint(record: Record, article: Article, text: ArticleText) -> Passage | None:
@@ -388,11 +385,11 @@ def _hint(record: Record, article: Article, text: ArticleText) -> Passage | None
 
 def _write(item: _Placed) -> None:
     record = item.record
-    user = _user(record.username)
+    owner = create_annotator(item.owner) if isinstance(item.owner, str) else item.owner
     now = timezone.now()
     annotation = Annotation(
         uid=record.uid,
-        owner=user,
+        owner=owner,
         article=item.article,
         note=record.note,
         visibility=record.visibility,
@@ -414,17 +411,6 @@ def _write(item: _Placed) -> None:
     annotation.tags.set(
         [_tag(name.strip(), description, annotation.audience) for name, description in record.tags]
     )
-
-
-def _user(username: str):
-    users = get_user_model().objects
-    user = users.filter(username=username).first()
-    if user is None:
-        # Someone else's annotations arrive with their name, but no way to log in as them.
-        user = users.create_user(username=username)
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 def _tag(name: str, description: str, audience: str) -> Tag:

@@ -1,16 +1,15 @@
-from datetime import date
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
 
+from annotations.export_forms import ExportForm
 from annotations.exporting import ExportError, ExportFilters, Links, exporter, selection
 from annotations.models import (
     MAX_TAG_DESCRIPTION_CHARS,
@@ -93,45 +92,39 @@ def _describable(viewer: Viewer, tag: Tag) -> list[tuple[str, str, str]]:
 
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
-    """Download what the reader may see, filtered as the pages filter, in one format."""
-    params = request.GET
+    """Download what the reader may see, filtered as the pages filter, in one format. The
+    file is built whole before a byte of it is sent, so that a download is complete, with
+    its Content-Length, or an error page: never a file cut short behind a 200."""
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return _cannot_export(request, form.problems())
+    filters = form.filters()
     try:
-        filters = ExportFilters(
-            tags=[tag for tag in params.getlist("tag") if tag],
-            article=params.get("article") or None,
-            user=params.get("user") or None,
-            visibility=params.get("visibility") or None,
-            since=_date(params.get("since")),
-            until=_date(params.get("until")),
-            q=params.get("q") or None,
-        )
-        annotations = selection(Annotation.objects.visible_to(request.user), filters)
-        title = "Commonplace book" + (
-            f": {filters.scope()}" if filters.scope() != "annotations" else ""
-        )
         download = exporter(
-            params.get("format", "csv"),
-            annotations,
+            form.cleaned_data["format"] or "csv",
+            selection(Annotation.objects.visible_to(request.user), filters),
             Links(request.build_absolute_uri("/")),
-            title,
-            params.get("group", "article"),
+            _export_title(filters),
+            form.cleaned_data["group"] or "article",
         )
-        download.check()
+        built = download.build()
     except ExportError as error:
-        return render(request, "annotations/export_error.html", {"error": error}, status=400)
-    response = StreamingHttpResponse(download.chunks(), content_type=download.content_type)
-    filename = download.filename(filters.scope())
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return _cannot_export(request, [str(error)])
+    return FileResponse(
+        built,
+        as_attachment=True,
+        filename=download.filename(filters.scope()),
+        content_type=download.content_type,
+    )
 
 
-def _date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ExportError(f"{value!r} is not a date such as 2024-05-17.") from None
+def _export_title(filters: ExportFilters) -> str:
+    scope = filters.scope()
+    return "Commonplace book" + (f": {scope}" if scope != "annotations" else "")
+
+
+def _cannot_export(request: HttpRequest, problems: list[str]) -> HttpResponse:
+    return render(request, "annotations/export_error.html", {"problems": problems}, status=400)
 
 
 @login_required

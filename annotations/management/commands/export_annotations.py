@@ -1,4 +1,6 @@
+import io
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +14,7 @@ from annotations.exporting import (
     Links,
     exporter,
     selection,
+    write_file,
 )
 from annotations.models import Annotation
 
@@ -55,8 +58,9 @@ class Command(BaseCommand):
             until=options["until"],
             q=options["q"],
         )
-        annotations = selection(self._visible(options), filters)
+        where = options["output"] or "standard output"
         try:
+            annotations = selection(self._visible(options), filters)
             export = exporter(
                 options["format"],
                 annotations,
@@ -64,25 +68,25 @@ class Command(BaseCommand):
                 "Commonplace book",
                 options["group_by"],
             )
-            export.check()
+            if export.binary and not options["output"]:
+                raise CommandError(f"{options['format']} is binary: give a file with -o.")
+            if options["output"]:
+                write_file(export, Path(options["output"]))
+            else:
+                self._write_to_stdout(export)
         except ExportError as error:
             raise CommandError(str(error)) from None
-        if export.binary and not options["output"]:
-            raise CommandError(f"{options['format']} is binary: give a file with -o.")
-        if options["output"]:
-            mode = "wb" if export.binary else "w"
-            encoding = None if export.binary else "utf-8"
-            with open(
-                options["output"], mode, encoding=encoding, newline="" if encoding else None
-            ) as out:
-                for chunk in export.chunks():
-                    out.write(chunk)
-        else:
-            for chunk in export.chunks():
-                self.stdout.write(chunk, ending="")
+        except OSError as error:
+            raise CommandError(f"Cannot write to {where}: {error.strerror or error}") from None
         count = annotations.count()
-        where = options["output"] or "standard output"
         self.stderr.write(self.style.SUCCESS(f"Exported {count} annotation(s) to {where}."))
+
+    def _write_to_stdout(self, export) -> None:
+        """Only once the export is built whole, so that a failure writes nothing at all."""
+        with export.build() as built:
+            text = io.TextIOWrapper(built, encoding="utf-8", newline="")
+            while block := text.read(64 * 1024):
+                self.stdout.write(block, ending="")
 
     @staticmethod
     def _visible(options):
