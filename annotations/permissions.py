@@ -43,6 +43,13 @@ def audience_expression() -> Case:
     )
 
 
+def may_administer(user) -> bool:
+    """The admin shows every annotation, private ones included: it is the operator's tool,
+    for superusers alone. Staff moderate through the app, which shows them what Viewer
+    lets them see."""
+    return bool(user is not None and user.is_active and user.is_superuser)
+
+
 @dataclass(frozen=True)
 class Viewer:
     """Someone looking at annotations: a signed-in user, an anonymous visitor, or the

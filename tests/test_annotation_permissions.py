@@ -160,3 +160,28 @@ def test_anonymous_reads_shared_when_the_setting_allows(users, client_for, setti
         f"/api/annotations/{shared.pk}", json.dumps({"note": "x"}), content_type="application/json"
     )
     assert response.status_code in (401, 403)
+
+
+def test_the_admin_shows_annotations_and_tags_to_the_operator_alone(users, client_for):
+    from django.contrib.auth.models import Permission
+
+    private = annotate(users.owner, "prawn cocktail", note="Only mine", tags=["Hush"])
+    # Staff with every permission on annotations still see no one's private notes there.
+    users.staff.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="annotations")
+    )
+    staff = client_for(users.staff)
+    for url in (
+        "/admin/annotations/annotation/",
+        f"/admin/annotations/annotation/{private.pk}/change/",
+        "/admin/annotations/tag/",
+    ):
+        response = staff.get(url)
+        assert response.status_code in (302, 403), url
+        assert (
+            "Only mine" not in response.content.decode() and "Hush" not in response.content.decode()
+        )
+    users.staff.is_superuser = True
+    users.staff.save()
+    page = client_for(users.staff).get(f"/admin/annotations/annotation/{private.pk}/change/")
+    assert page.status_code == 200 and "Only mine" in page.content.decode()

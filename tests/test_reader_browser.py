@@ -223,6 +223,28 @@ def test_a_search_link_marks_the_words_in_the_reader(page):
     assert [marks.nth(i).inner_text() for i in range(marks.count())] == ["prawn", "cocktail"]
 
 
+def test_a_change_made_elsewhere_is_never_undone_unseen(page, users):
+    annotation = annotate(users.owner, PHRASE, note="First thoughts", visibility="shared")
+    log_in(page, "owner", "owner-pass-123", f"/articles/{NEW_LABOUR}/")
+    page.click(".hl")
+    page.click(".annotation-popover button:text('Edit')")
+    page.fill("#annotation-note", "My edit in this tab")
+    # Meanwhile, in another tab, the owner makes it private.
+    annotation.visibility = "private"
+    annotation.save()
+
+    page.click("#annotation-dialog button[type=submit]")
+    page.locator(".annotation-form__errors", has_text="changed elsewhere").wait_for()
+    assert page.input_value("#annotation-note") == "My edit in this tab"
+    annotation.refresh_from_db()
+    assert (annotation.note, annotation.visibility) == ("First thoughts", "private")
+    # Saving again, knowingly, sends the note alone: the other tab's change stays.
+    page.click("#annotation-dialog button[type=submit]")
+    page.locator(".annotation-panel__note", has_text="My edit in this tab").wait_for()
+    annotation.refresh_from_db()
+    assert (annotation.note, annotation.visibility) == ("My edit in this tab", "private")
+
+
 # The Content-Security-Policy in a real browser: Chromium reports each refusal as a
 # `securitypolicyviolation` event and a console error. Driving the reader through
 # annotating sets element.style from script, which the policy allows.

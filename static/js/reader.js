@@ -284,6 +284,7 @@
   const errorBox = dialog.querySelector(".annotation-form__errors");
   const suggestions = dialog.querySelector(".tag-suggestions");
   let editing = null;
+  let opened = null; // the form's values when it opened
   let formPassage = null;
   let returnFocus = null;
 
@@ -295,6 +296,7 @@
     noteField.value = annotation ? annotation.note : "";
     tagsField.value = annotation ? annotation.tags.join(", ") : "";
     visibilityField.value = annotation ? annotation.visibility : context.default_visibility;
+    opened = formValues();
     errorBox.replaceChildren();
     suggestions.replaceChildren();
     dialog.querySelector("h2").textContent = annotation ? "Edit annotation" : "New annotation";
@@ -308,14 +310,24 @@
     if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
   }
 
+  function formValues() {
+    return { note: noteField.value, tags: splitTags(tagsField.value), visibility: visibilityField.value };
+  }
+
+  /* A new annotation sends everything; an edit sends only what the reader changed since
+   * opening the form, so that it cannot undo a change made elsewhere to another field
+   * (made private in another tab, say). */
+  function changedValues() {
+    const now = formValues();
+    if (!editing) return { ...now, ...formPassage };
+    return Object.fromEntries(
+      Object.entries(now).filter(([field, value]) => JSON.stringify(value) !== JSON.stringify(opened[field])),
+    );
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const body = {
-      note: noteField.value,
-      tags: splitTags(tagsField.value),
-      visibility: visibilityField.value,
-    };
-    if (!editing) Object.assign(body, formPassage);
+    const body = changedValues();
     const saved = editing
       ? await send("PATCH", `${context.api}/${editing.id}`, body, editing.version)
       : await send("POST", context.api, body);
