@@ -188,3 +188,24 @@ def annotate(user, phrase: str, *, note: str = "", tags=(), visibility: str = "p
     annotation.save()
     annotation.tags.set(list(tags))
     return annotation
+
+
+@pytest.fixture
+def index_held_elsewhere():
+    """The index write lock, held by another thread as another process (a long ingest)
+    would hold it; the fixture's value releases it early."""
+    from search import indexing
+
+    release, held = threading.Event(), threading.Event()
+
+    def hold():
+        with indexing.backend().write_lock():
+            held.set()
+            release.wait(60)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(10)
+    yield release
+    release.set()
+    holder.join(10)

@@ -4,7 +4,6 @@ while another process holds the index (a long ingest), and the write is acknowle
 within two seconds all the same."""
 
 import json
-import threading
 import time
 
 import pytest
@@ -15,24 +14,6 @@ from tests.conftest import annotate
 pytestmark = pytest.mark.usefixtures("ingested")
 
 MARKER = "quillwort"  # in the note alone
-
-
-@pytest.fixture
-def index_held_elsewhere():
-    """The index write lock, held by another thread as a long ingest would hold it."""
-    release, held = threading.Event(), threading.Event()
-
-    def hold():
-        with indexing.backend().write_lock():
-            held.set()
-            release.wait(60)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert held.wait(10)
-    yield
-    release.set()
-    holder.join(10)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -131,23 +130,6 @@ print(json.dumps([before, applied, search(SearchRequest(q="kumquat"), Viewer.of(
     assert before == [1, 0]
     assert (applied, after) == (1, 1)
 
-
-@pytest.fixture
-def index_held_elsewhere():
-    """The index write lock, held by another thread as another process would hold it."""
-    release, held = threading.Event(), threading.Event()
-
-    def hold():
-        with indexing.backend().write_lock():
-            held.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert held.wait(10)
-    yield release
-    release.set()
-    holder.join(10)
 
 
 def pending_pks() -> list[int]:
