@@ -131,7 +131,6 @@ print(json.dumps([before, applied, search(SearchRequest(q="kumquat"), Viewer.of(
     assert (applied, after) == (1, 1)
 
 
-
 def pending_pks() -> list[int]:
     return list(PendingIndexUpdate.objects.values_list("pk", flat=True))
 
