@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from annotations.changes import annotations_changed
 from annotations.models import Annotation, Tag, TagDescription, TaggedAnnotation
 from annotations.permissions import may_administer
 
@@ -41,6 +42,19 @@ class AnnotationAdmin(OperatorsOnly, admin.ModelAdmin):
     inlines = [TaggedAnnotationInline]
     exclude = ["tags"]
 
+    # What the admin changes, the search index must hear of (annotations.changes).
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        annotations_changed([form.instance], tags_changed=True)
+
+    def delete_model(self, request, obj):
+        annotations_changed([obj], tags_moved=True)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        annotations_changed(queryset.prefetch_related("tags"), tags_moved=True)
+        super().delete_queryset(request, queryset)
+
 
 class TagDescriptionInline(OperatorsOnly, admin.TabularInline):
     model = TagDescription
@@ -53,3 +67,18 @@ class TagAdmin(OperatorsOnly, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug", "descriptions__text"]
     inlines = [TagDescriptionInline]
+
+    # A tag's name is in its annotations' notes documents; its slug in paragraphs' tags.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            annotations_changed(Annotation.objects.filter(tags=obj), tags_changed=True)
+
+    def delete_model(self, request, obj):
+        annotations_changed(Annotation.objects.filter(tags=obj), tags_changed=True)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        carrying = Annotation.objects.filter(tags__in=queryset).distinct()
+        annotations_changed(carrying, tags_changed=True)
+        super().delete_queryset(request, queryset)

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from annotations import import_schema
 from annotations.anchoring import ArticleText, Outcome, Passage, Position, locate
+from annotations.changes import annotations_changed
 from annotations.export_formats import JSON_FORMAT
 from annotations.import_annotators import Annotators, Refused
 from annotations.import_annotators import create as create_annotator
@@ -301,9 +302,11 @@ def import_records(
     if problems:
         raise ImportFailed(problems)
     with transaction.atomic():
+        written = []
         for item in placed:
-            _write(item)
+            written.append(_write(item))
             report.outcomes[item.outcome] += 1
+        annotations_changed(written, tags_changed=True)
     return report
 
 
@@ -383,7 +386,7 @@ def _hint(record: Record, article: Article, text: ArticleText) -> Passage | None
     return None
 
 
-def _write(item: _Placed) -> None:
+def _write(item: _Placed) -> Annotation:
     record = item.record
     owner = create_annotator(item.owner) if isinstance(item.owner, str) else item.owner
     now = timezone.now()
@@ -411,6 +414,7 @@ def _write(item: _Placed) -> None:
     annotation.tags.set(
         [_tag(name.strip(), description, annotation.audience) for name, description in record.tags]
     )
+    return annotation
 
 
 def _tag(name: str, description: str, audience: str) -> Tag:

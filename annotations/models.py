@@ -215,6 +215,7 @@ class Annotation(models.Model):
 
     def place(self, passage: Passage, text: ArticleText) -> None:
         """Anchor to a passage of the article's text, taking its quote and context."""
+        self._remember_span()
         prefix, suffix = text.context(passage)
         self.start_paragraph_id, self.start_offset = passage.start.paragraph, passage.start.offset
         self.end_paragraph_id, self.end_offset = passage.end.paragraph, passage.end.offset
@@ -222,8 +223,20 @@ class Annotation(models.Model):
 
     def orphan(self) -> None:
         """Keep everything said about the passage, but no longer claim where it is."""
+        self._remember_span()
         self.anchor = self.Anchor.ORPHANED
         self.start_paragraph = self.end_paragraph = None
+
+    def _remember_span(self) -> None:
+        if not hasattr(self, "_span_before_move"):
+            self._span_before_move = (self.start_paragraph_id, self.end_paragraph_id)
+
+    def spans_covered(self) -> set[tuple[int | None, int | None]]:
+        """The paragraph spans (first, last) it covers, and covered before a move made
+        since it was loaded: the paragraphs whose tags it changes."""
+        spans = {(self.start_paragraph_id, self.end_paragraph_id)}
+        spans.add(getattr(self, "_span_before_move", (None, None)))
+        return spans
 
     @property
     def passage(self) -> Passage | None:
@@ -232,17 +245,6 @@ class Annotation(models.Model):
         return Passage(
             Position(self.start_paragraph_id, self.start_offset),
             Position(self.end_paragraph_id, self.end_offset),
-        )
-
-    def paragraph_ids(self) -> list[int]:
-        """Every paragraph the passage touches, first to last."""
-        if self.passage is None:
-            return []
-        first, last = self.start_paragraph.position, self.end_paragraph.position
-        return list(
-            Paragraph.objects.filter(
-                article_id=self.article_id, position__gte=first, position__lte=last
-            ).values_list("pk", flat=True)
         )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from annotations.anchoring import ArticleText, Outcome, reanchor
+from annotations.changes import Outbox, annotations_changed
 from annotations.models import Annotation
 
 
@@ -33,11 +34,17 @@ class Tally:
 
 
 def reanchor_article(
-    article_id: int, old: list[tuple[int, str]], new: list[tuple[int, str]]
+    article_id: int,
+    old: list[tuple[int, str]],
+    new: list[tuple[int, str]],
+    changes: Outbox | None = None,
 ) -> Tally:
-    """Re-place every anchored annotation of the article from its old text to its new one."""
+    """Re-place every anchored annotation of the article from its old text to its new one,
+    recording what moved in `changes` (the outbox of whoever runs it; by default the
+    application's)."""
     old_text, new_text = ArticleText(old), ArticleText(new)
     tally = Tally()
+    moved = []
     annotations = Annotation.objects.filter(article_id=article_id).exclude(
         anchor=Annotation.Anchor.ORPHANED
     )
@@ -67,4 +74,7 @@ def reanchor_article(
                 annotation.anchor = Annotation.Anchor.FUZZY
         # The reader did not change the annotation: keep its modified time.
         annotation.save(touch=False)
+        moved.append(annotation)
+    if moved:
+        annotations_changed(moved, tags_moved=True, to=changes)
     return tally

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotations.anchoring import ArticleText, Passage, Position
+from annotations.changes import annotations_changed
 from annotations.models import Annotation, Tag
 from annotations.permissions import Viewer
 from archive.models import Paragraph
@@ -237,6 +238,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
         annotation.place(passage, text)
         annotation.save()
         annotation.tags.set(tags)
+        annotations_changed([annotation], tags_changed=bool(tags))
         return annotation
 
     @transaction.atomic
@@ -258,6 +260,11 @@ class AnnotationSerializer(serializers.ModelSerializer):
         annotation.save(update_fields=changed)
         if tags is not None:
             annotation.tags.set(tags)
+        annotations_changed(
+            [annotation],
+            tags_changed=tags is not None,
+            tags_moved=passage is not None or "visibility" in changed,
+        )
         return annotation
 
 

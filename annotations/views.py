@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
 
+from annotations.changes import annotations_changed
 from annotations.export_forms import ExportForm
 from annotations.exporting import ExportError, ExportFilters, Links, exporter, selection
 from annotations.models import (
@@ -139,20 +140,22 @@ def tag_rename(request: HttpRequest) -> HttpResponse:
         mine = Annotation.objects.filter(
             owner=request.user, tags__slug=request.POST.get("tag", "")
         ).select_for_update(of=("self",))
-        changed = 0
+        changed = []
         for annotation in mine:
             old = next(t for t in annotation.tags.all() if t.slug == request.POST["tag"])
             annotation.tags.remove(old)
             annotation.tags.add(new_name)
             annotation.save(update_fields=[])
-            changed += 1
+            changed.append(annotation)
+        annotations_changed(changed, tags_changed=True)
     if not changed:
         # The same answer whether the tag does not exist or is only on others' annotations.
         messages.error(request, "None of your annotations carries that tag.")
     else:
         messages.success(
             request,
-            f"“{old.name}” is now “{new_name}” on {changed} annotation{pluralize(changed)}.",
+            f"“{old.name}” is now “{new_name}” on {len(changed)} "
+            f"annotation{pluralize(len(changed))}.",
         )
     return redirect("annotations:tags")
 

@@ -64,14 +64,14 @@ django.setup()
 from haystack.constants import DJANGO_CT, DJANGO_ID
 from haystack.utils import get_model_ct
 from annotations.models import Annotation
-from search import indexing
+from search import indexing, outbox
 searcher = indexing.backend().searcher()
 ct = get_model_ct(Annotation)
 indexed = sorted(
     int(fields[DJANGO_ID]) for fields in searcher.all_stored_fields() if fields.get(DJANGO_CT) == ct
 )
 print(json.dumps({"database": sorted(Annotation.objects.values_list("pk", flat=True)),
-                  "indexed": indexed, "pending": indexing.pending_count()}))
+                  "indexed": indexed, "pending": outbox.pending_count()}))
 """
 
 

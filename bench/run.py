@@ -118,7 +118,7 @@ django.setup()
 from django.contrib.auth import get_user_model
 from annotations.models import Annotation, Tag, TaggedAnnotation
 from archive.models import Paragraph
-from search import indexing
+from search import indexing, outbox
 from search.models import PendingIndexUpdate
 
 def fill(count):
@@ -140,10 +140,9 @@ def fill(count):
     TaggedAnnotation.objects.bulk_create(
         [TaggedAnnotation(content_object_id=a.pk, tag=tags[n % 30])
          for n, a in enumerate(annotations)], batch_size=1000)
-    indexing.begin_deferral()
-    indexing.enqueue(PendingIndexUpdate.Kind.ANNOTATION, [a.pk for a in annotations])
-    indexing.enqueue(PendingIndexUpdate.Kind.PARAGRAPH, [a.start_paragraph_id for a in annotations])
-    indexing.end_deferral()
+    outbox.record(PendingIndexUpdate.Kind.ANNOTATION, [a.pk for a in annotations])
+    outbox.record(PendingIndexUpdate.Kind.PARAGRAPH, [a.start_paragraph_id for a in annotations])
+    indexing.flush()
 
 if not Annotation.objects.exists():
     fill(int(sys.argv[1]))

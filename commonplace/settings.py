@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     # Before haystack, so that search's rebuild_index and update_index replace haystack's.
     "search",
     "haystack",
+    # The composition layer: the ingest and import commands, and who follows whose changes.
+    "commonplace",
 ]
 
 MIDDLEWARE = [

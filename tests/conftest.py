@@ -175,6 +175,7 @@ def client_for():
 def annotate(user, phrase: str, *, note: str = "", tags=(), visibility: str = "private"):
     """An annotation on the first paragraph holding the phrase, made as the API makes it."""
     from annotations.anchoring import Passage, Position
+    from annotations.changes import annotations_changed
     from annotations.models import Annotation, article_text
     from archive.models import Paragraph
 
@@ -187,6 +188,7 @@ def annotate(user, phrase: str, *, note: str = "", tags=(), visibility: str = "p
     annotation.place(passage, article_text(paragraph.article_id))
     annotation.save()
     annotation.tags.set(list(tags))
+    annotations_changed([annotation], tags_changed=bool(tags))
     return annotation
 
 

@@ -18,10 +18,10 @@ from tests.test_annotation_search import (  # noqa: F401  (collected again here)
 from tests.test_search import (  # noqa: F401  (collected again here)
     test_did_you_mean,
     test_each_filter,
+    test_edits_and_deletes_in_the_admin_reach_the_index_after_commit,
     test_exact_phrase_finds_exactly_the_two_paragraphs_that_hold_it,
     test_facets_add_up_to_the_count,
     test_hostile_queries_never_fail,
-    test_index_follows_edits_and_deletes_after_commit,
     test_index_follows_reingest,
     test_markup_in_text_stays_escaped,
     test_or_not_and_minus,

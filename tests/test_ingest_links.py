@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from archive.ingest import discover
+from archive.discovery import discover
 from archive.models import Article, Paragraph
 from tests.conftest import article_text
 from tests.test_ingest import FOOTER, ingest

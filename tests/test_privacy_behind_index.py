@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from search import indexing
+from search import indexing, outbox
 from tests.conftest import annotate
 
 pytestmark = pytest.mark.usefixtures("ingested")
@@ -93,7 +93,7 @@ def test_a_change_hides_at_once_while_the_index_is_held(
         client_for(users.owner), shared_note, method, body, django_capture_on_commit_callbacks
     )
     assert took < 2.0
-    assert indexing.pending_count() > 0  # the index has not taken it in yet
+    assert outbox.pending_count() > 0  # the index has not taken it in yet
     assert what_others_see(other) == UNSEEN
 
 
@@ -109,7 +109,7 @@ def test_once_the_index_catches_up_it_agrees(
         django_capture_on_commit_callbacks,
     )
     indexing.flush()
-    assert indexing.pending_count() == 0
+    assert outbox.pending_count() == 0
     assert what_others_see(other) == UNSEEN
     # The owner still sees their own, now private, note and tag.
     mine = client_for(users.owner).get("/api/search", {"q": MARKER}).json()

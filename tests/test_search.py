@@ -5,9 +5,11 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
+from archive.changes import articles_changed
 from archive.models import Article, Paragraph
-from search import indexing, syntax
+from search import indexing, outbox, syntax
 from search.fields import NONE
 from tests.conftest import CORPUS, MOMENTUM, NEW_LABOUR, article_text
 
@@ -393,18 +395,37 @@ def test_index_follows_reingest(client, write_file, corpus_text):
     assert api(client, q="")["count"] == Paragraph.objects.count() == 78
 
 
-def test_index_follows_edits_and_deletes_after_commit(client, django_capture_on_commit_callbacks):
+@pytest.fixture
+def operator(client_for, users):
+    """The server's operator in the admin (a superuser)."""
+    users.staff.is_superuser = True
+    users.staff.save()
+    return client_for(users.staff)
+
+
+def test_edits_and_deletes_in_the_admin_reach_the_index_after_commit(
+    client, operator, django_capture_on_commit_callbacks
+):
     paragraph = Paragraph.objects.get(text__contains='prawn cocktail offensive" that')
+    form = {
+        "article": paragraph.article_id,
+        "section": paragraph.section_id,
+        "position": paragraph.position,
+        "text": "A paragraph now about marmalade.",
+        "kind": paragraph.kind,
+    }
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        paragraph.text = "A paragraph now about marmalade."
-        paragraph.save()
+        response = operator.post(f"/admin/archive/paragraph/{paragraph.pk}/change/", form)
+    assert response.status_code == 302, response.content
     assert callbacks, "the index update waits for the commit"
     assert api(client, q="marmalade")["count"] == 1
+    momentum = Article.objects.get(slug=MOMENTUM)
     with django_capture_on_commit_callbacks(execute=True):
-        Article.objects.get(slug=MOMENTUM).delete()
+        operator.post(f"/admin/archive/article/{momentum.pk}/delete/", {"post": "yes"})
+    assert not Article.objects.filter(slug=MOMENTUM).exists()
     assert api(client, q="Corbyn")["count"] == 0
     assert api(client, q="")["count"] == Paragraph.objects.count() == 25
-    assert indexing.pending_count() == 0
+    assert outbox.pending_count() == 0
 
 
 def test_a_failed_flush_keeps_its_updates_pending(
@@ -417,10 +438,11 @@ def test_a_failed_flush_keeps_its_updates_pending(
 
     monkeypatch.setattr(type(backend), "write", refuse)
     paragraph = Paragraph.objects.get(text__contains='prawn cocktail offensive" that')
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         paragraph.text = "A paragraph now about marmalade."
-        paragraph.save()  # the failing flush is logged, not raised into the request
-    assert indexing.pending_count() == 1
+        paragraph.save()
+        articles_changed([paragraph.article_id])  # the failing flush is logged, not raised
+    assert outbox.pending_count() == 1
     monkeypatch.undo()
     assert indexing.flush() == 1
     assert api(client, q="marmalade")["count"] == 1
@@ -431,11 +453,11 @@ def test_rebuild_and_update_index_commands(client):
     call_command("clear_index", interactive=False, stdout=io.StringIO())
     assert api(client, q="")["count"] == 0
     call_command("rebuild_index", "--noinput", stdout=out)
-    assert "Indexed 78 paragraph(s)." in out.getvalue()
+    assert "Indexed 78 paragraphs and 0 annotations." in out.getvalue()
     assert api(client, q="")["count"] == 78
     out = io.StringIO()
-    call_command("update_index", stdout=out)
-    assert "Indexed 78 paragraph(s)" in out.getvalue()
+    call_command("update_index", stdout=out)  # applies what is pending: nothing here
+    assert "Applied 0 of 0 pending index update(s)." in out.getvalue()
     assert api(client, q="")["count"] == 78
 
 
@@ -457,3 +479,20 @@ def test_ingest_indexes_in_one_write(monkeypatch, tmp_path, corpus_text):
     call_command("ingest", str(tmp_path), stdout=io.StringIO())
     assert len(calls) == 1
     assert Paragraph.objects.count() == 78 + 3 * 78
+
+
+def test_document_order_follows_articles_moved_within_their_file(client, write_file):
+    """Two articles of one issue swap places in their file: their text is unchanged, but
+    document order is theirs in the file, and the index must hear of it."""
+    footer = "This article first appeared in the 3 March 2011 issue of the New Statesman, Swaps"
+    alpha = article_text("Alpha piece", ["Marmoset alpha words."], footer)
+    beta = article_text("Beta piece", ["Marmoset beta words."], footer)
+
+    def titles_in_document_order(texts: list[str]) -> list[str]:
+        path = write_file("swaps.txt", "".join(texts))
+        call_command("ingest", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+        hits = api(client, q="marmoset", sort="document")["results"]
+        return [hit["article"]["title"] for hit in hits]
+
+    assert titles_in_document_order([alpha, beta]) == ["Alpha piece", "Beta piece"]
+    assert titles_in_document_order([beta, alpha]) == ["Beta piece", "Alpha piece"]

@@ -4,16 +4,11 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from annotations.permissions import Viewer
-from search import indexing
-from search.models import PendingIndexUpdate
-from search.query import SearchRequest, search
-from tests.conftest import CORPUS, annotate
+from tests.conftest import CORPUS
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 4
@@ -24,20 +19,24 @@ EDITS_PER_WORKER = 8
 WORKER = """
 import django, sys
 django.setup()
+from django.db import transaction
+from archive.changes import articles_changed
 from archive.models import Paragraph
 worker = int(sys.argv[1])
 ids = list(Paragraph.objects.order_by("pk").values_list("pk", flat=True))
 for edit in range({edits}):
-    paragraph = Paragraph.objects.get(pk=ids[worker * {edits} + edit])
-    paragraph.text = paragraph.text + " zebra" + str(worker) + "x" + str(edit)
-    paragraph.save()
+    with transaction.atomic():  # as the admin saves a paragraph
+        paragraph = Paragraph.objects.get(pk=ids[worker * {edits} + edit])
+        paragraph.text = paragraph.text + " zebra" + str(worker) + "x" + str(edit)
+        paragraph.save()
+        articles_changed([paragraph.article_id])
 """
 
 CHECK = """
 import django, json
 django.setup()
 from archive.models import Paragraph
-from search import indexing
+from search import indexing, outbox
 from search.query import SearchRequest, search
 from annotations.permissions import Viewer
 counts = {{
@@ -49,7 +48,7 @@ print(json.dumps({{
     "counts": counts,
     "documents": searcher.doc_count(),
     "paragraphs": Paragraph.objects.count(),
-    "pending": indexing.pending_count(),
+    "pending": outbox.pending_count(),
 }}))
 """
 
@@ -105,22 +104,24 @@ def test_updates_left_by_a_crashed_process_are_applied_by_the_next_flush(data_di
     crash = """
 import django, os
 django.setup()
-from search import indexing
+from django.db import transaction
+from search import outbox
 from archive.models import Paragraph
-indexing.begin_deferral()  # queue without flushing, as during an ingest
-paragraph = Paragraph.objects.order_by("pk").first()
-paragraph.text += " kumquat"
-paragraph.save()
+with transaction.atomic():  # recorded, committed, and never applied: the process dies
+    paragraph = Paragraph.objects.order_by("pk").first()
+    paragraph.text += " kumquat"
+    paragraph.save()
+    outbox.articles_changed([paragraph.article_id])
 os._exit(0)
 """
     assert run(data_dir_env, code=crash).returncode == 0
     check = """
 import django, json
 django.setup()
-from search import indexing
+from search import indexing, outbox
 from search.query import SearchRequest, search
 from annotations.permissions import Viewer
-before = (indexing.pending_count(), search(SearchRequest(q="kumquat"), Viewer.of(None)).count)
+before = (outbox.pending_count(), search(SearchRequest(q="kumquat"), Viewer.of(None)).count)
 applied = indexing.flush()
 print(json.dumps([before, applied, search(SearchRequest(q="kumquat"), Viewer.of(None)).count]))
 """
@@ -131,37 +132,74 @@ print(json.dumps([before, applied, search(SearchRequest(q="kumquat"), Viewer.of(
     assert (applied, after) == (1, 1)
 
 
-def pending_pks() -> list[int]:
-    return list(PendingIndexUpdate.objects.values_list("pk", flat=True))
+# One process holds the index (as a long ingest would) while another saves a note ------
+
+HOLDER = """
+import django, sys, time
+django.setup()
+from search import indexing, outbox
+hold, then_apply = float(sys.argv[1]), sys.argv[2] == "apply"
+with indexing.backend().write_lock():
+    print("held", flush=True)
+    if then_apply:  # once someone's change is waiting, apply it with its own
+        while not outbox.pending_count():
+            time.sleep(0.02)
+        indexing.flush()
+    time.sleep(hold)
+"""
+
+WRITER = """
+import django, json, time
+django.setup()
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from annotations.permissions import Viewer
+from search import outbox
+from search.query import SearchRequest, search
+from tests.conftest import annotate
+owner = get_user_model().objects.get_or_create(username="owner")[0]
+began = time.monotonic()
+with transaction.atomic():  # as a request saves it: applied once committed, briefly
+    annotate(owner, "prawn cocktail", note="kumquat")
+print(json.dumps({
+    "applied": outbox.pending_count() == 0,
+    "seconds": time.monotonic() - began,
+    "pending": outbox.pending_count(),
+    "found": search(SearchRequest(q="kumquat"), Viewer.of(owner)).notes_count,
+}))
+"""
 
 
-@pytest.mark.usefixtures("ingested")
-def test_a_request_waits_while_the_holder_applies_its_rows(
-    users, index_held_elsewhere, monkeypatch
-):
-    annotate(users.owner, "prawn cocktail", note="kumquat")
-    pauses = []
-
-    def holder_applies_them():
-        # What the process holding the lock does meanwhile: apply the pending rows.
-        pauses.append(True)
-        PendingIndexUpdate.objects.all().delete()
-
-    monkeypatch.setattr(indexing, "_pause", holder_applies_them)
-    indexing.flush_until_applied(pending_pks())
-
-    # It returned without the lock, which the other holder still has.
-    assert len(pauses) == 1 and not index_held_elsewhere.is_set()
+def save_while_held(env: dict, hold: float, then_apply: bool) -> dict:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(hold), "apply" if then_apply else "keep"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = run(env, code=WRITER)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+    finally:
+        holder.communicate(timeout=60)
 
 
-@pytest.mark.usefixtures("ingested")
-def test_a_request_applies_its_rows_once_the_holder_lets_go(
-    users, index_held_elsewhere, monkeypatch
-):
-    annotate(users.owner, "prawn cocktail", note="kumquat")
-    monkeypatch.setattr(indexing, "_pause", lambda: index_held_elsewhere.set() or time.sleep(0.2))
-    indexing.flush_until_applied(pending_pks())
+def test_a_save_is_applied_by_the_process_holding_the_index(data_dir_env):
+    """The holder applies the pending rows, everyone's; the saver, still waiting, finds
+    them applied and answers, the lock never its own."""
+    state = save_while_held(data_dir_env, hold=3, then_apply=True)
+    assert state["applied"] and state["pending"] == 0 and state["found"] == 1
+    assert state["seconds"] < 1.5
 
-    assert index_held_elsewhere.is_set() and indexing.pending_count() == 0
-    viewer = Viewer.of(users.owner)
-    assert search(SearchRequest(q="kumquat"), viewer).notes_count == 1
+
+def test_a_save_applies_its_rows_once_the_holder_lets_go(data_dir_env):
+    state = save_while_held(data_dir_env, hold=0.5, then_apply=False)
+    assert state["applied"] and state["pending"] == 0 and state["found"] == 1
+
+
+def test_a_save_answers_after_its_wait_and_its_rows_wait_their_turn(data_dir_env):
+    state = save_while_held(data_dir_env, hold=5, then_apply=False)
+    assert not state["applied"] and state["pending"] > 0
+    assert 1.4 < state["seconds"] < 2.5  # INDEX_WAIT_SECONDS, then it answers
+    check = "import django; django.setup(); from search import indexing; print(indexing.flush())"
+    assert int(run(data_dir_env, code=check).stdout) > 0  # the next flush applies them

@@ -1,6 +1,7 @@
 import argparse
 
 from django.core.management.base import BaseCommand
+from django.template.defaultfilters import pluralize
 
 from search import indexing
 
@@ -16,5 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--noinput", "--no-input", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
-        added = indexing.rebuild()
-        self.stdout.write(self.style.SUCCESS(f"Indexed {added} paragraph(s)."))
+        indexed = indexing.rebuild()
+        paragraphs, annotations = indexed["paragraphs"], indexed["annotations"]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Indexed {paragraphs} paragraph{pluralize(paragraphs)} "
+                f"and {annotations} annotation{pluralize(annotations)}."
+            )
+        )

@@ -1,16 +1,17 @@
 from django.core.management.base import BaseCommand
 
-from search import indexing
+from search import indexing, outbox
 
 
 class Command(BaseCommand):
-    help = "Bring the search index up to date with the database, rebuilding it from scratch."
+    help = (
+        "Apply what the search index has not taken in yet (changes left pending by a busy "
+        "index or a process that stopped). rebuild_index re-indexes everything."
+    )
 
     def handle(self, *args, **options):
-        pending = indexing.pending_count()
-        added = indexing.rebuild()
+        pending = outbox.pending_count()
+        applied = indexing.flush()
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Indexed {added} paragraph(s); {pending} pending update(s) included."
-            )
+            self.style.SUCCESS(f"Applied {applied} of {pending} pending index update(s).")
         )

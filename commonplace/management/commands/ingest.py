@@ -3,13 +3,19 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from archive.ingest import FileOutcome, IngestReport, discover, ingest_files
+from annotations.reanchor import reanchor_article
+from archive.discovery import discover
+from archive.ingest import FileOutcome, IngestReport, ingest_files
+from search.indexing import IngestIndex
 
 # Below this many bytes a progress bar would only flicker.
 PROGRESS_MIN_BYTES = 1 << 20
 
 
 class Command(BaseCommand):
+    """Ingest, with what follows the archive wired in: annotations move with their text,
+    and the search index takes in what changed."""
+
     help = "Ingest articles from .txt files or folders of them (recursively). Idempotent."
 
     def add_arguments(self, parser):
@@ -29,7 +35,17 @@ class Command(BaseCommand):
                 self._report_file(outcome)
                 bar.refresh()
 
-            report = ingest_files(files, ignored, bar.update if show_bar else None, on_file)
+            index = IngestIndex()
+            report = ingest_files(
+                files,
+                ignored,
+                index=index,
+                on_rewritten=lambda article, old, new: reanchor_article(
+                    article.pk, old, new, changes=index
+                ),
+                progress=bar.update if show_bar else None,
+                on_file=on_file,
+            )
         self._report_summary(report)
         failed = report.of_status("failed")
         if failed:
@@ -42,6 +58,8 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(f"FAILED {outcome.path}: {outcome.reason}"))
         elif outcome.status == "skipped":
             self.stdout.write(f"skipped {outcome.path}: {outcome.reason}")
+        for title, moved in outcome.rewrites:
+            self.stdout.write(f"{outcome.path}: {title}: {moved}")
 
     def _report_summary(self, report: IngestReport) -> None:
         for kind in ("articles", "sections", "paragraphs"):

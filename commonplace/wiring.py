@@ -1,0 +1,30 @@
+"""Who follows whose changes: the search index follows the archive and the annotations.
+
+The lower layers say where they change things (archive.changes, annotations.changes, and
+ingest's `index`); this is where they are told whom to tell. Deleting a user takes their
+annotations with them in a cascade that no code of ours runs, so that one is heard here.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import pre_delete
+
+from annotations import changes as annotation_changes
+from annotations.models import Annotation
+from archive import changes as archive_changes
+from search.indexing import AppliedAfterCommit
+
+OUTBOX = AppliedAfterCommit()
+
+
+def connect() -> None:
+    archive_changes.connect(OUTBOX.articles_changed)
+    annotation_changes.connect(OUTBOX)
+    pre_delete.connect(
+        annotations_of_deleted_user, sender=get_user_model(), dispatch_uid="commonplace-user"
+    )
+
+
+def annotations_of_deleted_user(sender, instance, **kwargs) -> None:
+    """Before a user goes, with their annotations: those must leave the index too."""
+    mine = Annotation.objects.filter(owner_id=instance.pk).prefetch_related("tags")
+    annotation_changes.annotations_changed(mine, tags_moved=True)

@@ -1,0 +1,39 @@
+"""What the search index must take in, recorded in the transaction that makes a change.
+
+Each PendingIndexUpdate row names an object whose index entry must be made again: an
+article (all its paragraphs), a paragraph (its tags) or an annotation (its note). The
+rows are written beside the change, so that the two commit, or fail, together; they are
+applied later by whoever holds the index (search.indexing), and search reads the rows
+still pending to correct what the index would say (search.freshness).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from search.models import PendingIndexUpdate
+
+Kind = PendingIndexUpdate.Kind
+
+
+def record(kind: str, ids: Iterable[int]) -> None:
+    rows = [PendingIndexUpdate(kind=kind, object_id=pk) for pk in set(ids) if pk is not None]
+    if rows:
+        PendingIndexUpdate.objects.bulk_create(rows)
+
+
+def articles_changed(ids: Iterable[int]) -> None:
+    record(Kind.ARTICLE, ids)
+
+
+class Outbox:
+    """An outbox as annotations.changes writes to it: annotations' documents and
+    paragraphs' tags to make again."""
+
+    def record(self, *, annotations: Iterable[int] = (), paragraphs: Iterable[int] = ()) -> None:
+        record(Kind.ANNOTATION, annotations)
+        record(Kind.PARAGRAPH, paragraphs)
+
+
+def pending_count() -> int:
+    return PendingIndexUpdate.objects.count()
