@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from annotations.changes import annotations_changed
 from annotations.models import Annotation, attach_descriptions, tags_visible_to
 from annotations.permissions import Viewer
 from annotations.serializers import AnnotationSerializer, TagListSerializer, TagSerializer
@@ -104,13 +105,17 @@ class AnnotationDetail(generics.RetrieveUpdateDestroyAPIView):
             serializer = self.get_serializer(annotation, data=request.data, partial=True)
             serializer.is_valid(raise_exception=True)
             serializer.save()
-        annotation = self.get_queryset().get(pk=annotation.pk)
-        data = self.get_serializer(annotation).data
+            # Read back while the row is still locked: a DELETE that follows at once
+            # cannot make this read fail, and the answer is what was saved.
+            annotation = self.get_queryset().get(pk=annotation.pk)
+            data = self.get_serializer(annotation).data
         return Response(data, headers={"ETag": etag(annotation)})
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         with transaction.atomic():
-            self.locked().delete()
+            annotation = self.locked()
+            annotations_changed([annotation], tags_moved=True)  # while its tags are there
+            annotation.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -120,21 +121,31 @@ from rest_framework.authtoken.models import Token
 from tests.conftest import annotate
 owner = get_user_model().objects.create_user("owner", password="owner-pass-123")
 annotation = annotate(owner, "prawn cocktail", note="base", visibility="shared")
-print(json.dumps({"token": Token.objects.create(user=owner).key, "id": annotation.pk}))
+doomed = [annotate(owner, "prawn cocktail", note=f"doomed {n}").pk for n in range(6)]
+print(json.dumps({"token": Token.objects.create(user=owner).key, "id": annotation.pk,
+                  "doomed": doomed}))
 """
 ROUNDS = 6
 
 
 def call(server, method: str, path: str, token: str, body: dict | None = None) -> dict:
+    status, data = answer(server, method, path, token, body)
+    assert status == 200
+    return data
+
+
+def answer(server, method: str, path: str, token: str, body: dict | None = None) -> tuple:
     request = urllib.request.Request(
         server + path,
         method=method,
         data=None if body is None else json.dumps(body).encode(),
         headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 200
-        return json.loads(response.read())
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, None
 
 
 @pytest.fixture
@@ -200,3 +211,26 @@ def test_two_changes_at_once_both_stay(served):
             tab.join(30)
         now = call(server, "GET", path, token)
         assert (now["visibility"], now["note"]) == ("private", f"edit {round_}"), round_
+
+
+def test_a_change_racing_a_delete_is_answered_never_with_a_500(served):
+    """An edit in one tab and a delete in another, at the same moment: the edit is either
+    made (200) or finds the annotation gone (404); the delete succeeds."""
+    server, made = served
+    for pk in made["doomed"]:
+        path, start, statuses = f"/api/annotations/{pk}", threading.Barrier(2), {}
+
+        def send(method: str, body=None, path=path, start=start, statuses=statuses) -> None:
+            start.wait()
+            statuses[method] = answer(server, method, path, made["token"], body)[0]
+
+        tabs = [
+            threading.Thread(target=send, args=("PATCH", {"note": "last words"})),
+            threading.Thread(target=send, args=("DELETE",)),
+        ]
+        for tab in tabs:
+            tab.start()
+        for tab in tabs:
+            tab.join(30)
+        assert statuses["DELETE"] == 204, statuses
+        assert statuses["PATCH"] in (200, 404), statuses
