@@ -147,7 +147,9 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
     if outcome.count and request.page > outcome.num_pages:
         raise PageOutOfRange(outcome.num_pages)
     outcome.hits = [_hit(result, request) for result in results]
-    outcome.facets = _facets(query.get_facet_counts().get("fields", {}), request, outcome.count)
+    outcome.facets = _facets(
+        query.get_facet_counts().get("fields", {}), request, outcome.count, viewer
+    )
     outcome.suggestion = query.get_spelling_suggestion() if request.q.strip() else None
     if with_notes:
         outcome.notes, outcome.notes_count = search_notes(parsed.text, viewer, NOTES_SHOWN, fixes)
@@ -219,7 +221,9 @@ def _hit(result, request: SearchRequest) -> Hit:
     )
 
 
-def _facets(counts: dict, request: SearchRequest, total: int) -> dict[str, list[FacetBucket]]:
+def _facets(
+    counts: dict, request: SearchRequest, total: int, viewer: Viewer
+) -> dict[str, list[FacetBucket]]:
     facets = {}
     for name in FACETS:
         pairs = [(str(value), n) for value, n in counts.get(FACET_FIELDS.get(name, name), []) if n]
@@ -234,7 +238,7 @@ def _facets(counts: dict, request: SearchRequest, total: int) -> dict[str, list[
             labels = {value: label for (value, label), _ in split}
             pairs = [(value, n) for (value, _), n in split]
         else:
-            labels = _labels(name, [value for value, _ in pairs], request)
+            labels = _labels(name, [value for value, _ in pairs], request, viewer)
         buckets = [FacetBucket(v, labels.get(v, v), n, v == selected) for v, n in pairs]
         facets[name] = sorted(buckets, key=_bucket_order(name))
         if other:
@@ -263,12 +267,23 @@ def _limit(
     return kept, (len(rest), sum(n for _, n in rest)) if rest else None
 
 
-def _labels(name: str, values: list[str], request: SearchRequest) -> dict[str, str]:
+def _labels(name: str, values: list[str], request: SearchRequest, viewer: Viewer) -> dict[str, str]:
     labels = {value: NONE_LABELS[name] for value in values if value == NONE and name in NONE_LABELS}
     if name == "section":
         labels.update(_section_labels(values, request.filters.get("article")))
     elif name == "tag" and any(value != NONE for value in values):
-        labels.update(Tag.objects.filter(slug__in=values).values_list("slug", "name"))
+        labels.update(_tag_labels(values, viewer))
+    return labels
+
+
+def _tag_labels(slugs: list[str], viewer: Viewer) -> dict[str, str]:
+    """Each slug's name in the namespaces the viewer may see, their own first (as on the
+    tag pages): never the spelling of a tag of the same slug they may not see."""
+    tags = viewer.tags(Tag.objects.filter(slug__in=slugs))
+    own = viewer.own_audience
+    labels: dict[str, str] = {}
+    for tag in sorted(tags, key=lambda t: (t.audience != own, t.pk)):
+        labels.setdefault(tag.slug, tag.name)
     return labels
 
 
