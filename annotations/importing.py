@@ -36,7 +36,7 @@ from annotations.import_annotators import create as create_annotator
 from annotations.models import Annotation, Tag, article_text
 from annotations.permissions import audience_of
 from annotations.serializers import MAX_NOTE_CHARS, MAX_TAG_CHARS, MAX_TAGS
-from annotations.tagging import tag_in
+from annotations.tagging import carry, tag_in
 from archive.models import Article, Paragraph
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
@@ -414,8 +414,8 @@ def _write(item: _Placed) -> Annotation:
             annotation.anchor = Annotation.Anchor.FUZZY
     annotation.save(touch=False)
     audience = audience_of(annotation.visibility, annotation.owner_id)
-    annotation.tags.set(
-        [_tag(name.strip(), description, audience) for name, description in record.tags]
+    carry(
+        annotation, [_tag(name.strip(), description, audience) for name, description in record.tags]
     )
     return annotation
 

@@ -48,7 +48,20 @@ def tag_in(audience: str, name: str) -> Tag:
 def set_tags(annotation: Annotation, names: Iterable[str]) -> None:
     """Tag an annotation with these names, in its own audience, and with nothing else."""
     audience = audience_of(annotation.visibility, annotation.owner_id)
-    annotation.tags.set([tag_in(audience, name) for name in names])
+    carry(annotation, [tag_in(audience, name) for name in names])
+
+
+def carry(annotation: Annotation, tags: Iterable[Tag]) -> None:
+    """Exactly these tags on the annotation. Not taggit's `set`, which tells tags apart
+    by name alone: the same name in another audience is another tag."""
+    wanted = {tag.pk for tag in tags}
+    taggings = TaggedAnnotation.objects.filter(content_object=annotation)
+    taggings.exclude(tag_id__in=wanted).delete()
+    present = set(taggings.values_list("tag_id", flat=True))
+    TaggedAnnotation.objects.bulk_create(
+        TaggedAnnotation(content_object=annotation, tag_id=pk) for pk in sorted(wanted - present)
+    )
+    annotation.tags._remove_prefetched_objects()  # what was read of them is stale
 
 
 def follow_audience(annotations: Iterable[Annotation]) -> list[Annotation]:
@@ -60,8 +73,9 @@ def follow_audience(annotations: Iterable[Annotation]) -> list[Annotation]:
         tags = list(annotation.tags.all())
         if all(tag.audience == audience for tag in tags):
             continue
-        annotation.tags.set(
-            [tag if tag.audience == audience else tag_in(audience, tag.name) for tag in tags]
+        carry(
+            annotation,
+            [tag if tag.audience == audience else tag_in(audience, tag.name) for tag in tags],
         )
         moved.append(annotation)
     return moved
@@ -83,7 +97,7 @@ def rename(owner_id: int, slug: str, new_name: str) -> tuple[str, list[Annotatio
             renamed[old.pk] = _renamed(old, new_name, owner_id)
         new = renamed[old.pk]
         if new.pk != old.pk:
-            annotation.tags.set([new if tag.pk == old.pk else tag for tag in annotation.tags.all()])
+            carry(annotation, [new if tag.pk == old.pk else tag for tag in annotation.tags.all()])
         annotation.save(update_fields=[])
         changed.append(annotation)
     return old_name, changed
@@ -102,7 +116,7 @@ def _renamed(old: Tag, new_name: str, owner_id: int) -> Tag:
         return old
     if old.name.lower() == new_name.lower():
         raise RenameRefused(
-            f"Others' shared annotations carry “{old.name}” too: only a new name, not a "
+            f"Others’ shared annotations carry “{old.name}” too: only a new name, not a "
             "new spelling of this one, can be given to yours alone."
         )
     return tag_in(old.audience, new_name)
