@@ -9,8 +9,11 @@ token with each note and each tag it carries, so every page, API, search, facet,
 suggestion and export asks the same question in the same words. A group will add
 `group:<id>` to its members' audiences and to what it may edit, here and nowhere else.
 
-A tag exists, for a viewer, only through the annotations they may see: a tag carried only
-by annotations they may not see behaves everywhere as a tag that does not exist.
+Tags are namespaced by the same audiences (annotations.tagging): an annotation carries only
+tags of its own audience, and a tag's description is its tag's. A tag exists, for a
+viewer, only through the annotations they may see: a tag carried only by annotations they
+may not see behaves everywhere as a tag that does not exist, down to the name and slug a
+tag they make themselves gets.
 """
 
 from __future__ import annotations

@@ -182,3 +182,18 @@ def test_tags_by_bare_name_are_refused_outside_every_audience(users):
     with pytest.raises(ValueError, match="belongs to an audience"):
         annotation.tags.add("bypass")
     assert not Tag.objects.filter(name="bypass").exists()
+
+
+def test_your_own_gloss_on_a_tag_you_only_share_stays_yours(users, client_for):
+    annotate(users.owner, "prawn cocktail", tags=["City"], visibility="shared")
+    owner, other = client_for(users.owner), client_for(users.other)
+    own = f"user:{users.owner.pk}"
+    owner.post("/tags/city/describe/", {"audience": own, "description": "Mine alone"})
+    assert "Mine alone" in owner.get("/tags/city/").content.decode()
+    assert "Mine alone" not in other.get("/tags/city/").content.decode()
+    assert [t["description"] for t in other.get("/api/tags").json()["results"]] == [""]
+    # Tagging a private annotation with it later finds their own tag, gloss and all.
+    mine = annotate(users.owner, "Trots?", tags=["CITY"])
+    assert list(mine.tags.values_list("name", "audience", "description")) == [
+        ("City", own, "Mine alone")
+    ]
