@@ -31,10 +31,10 @@ class RenameRefused(Exception):
 
 def tag_in(audience: str, name: str) -> Tag:
     """The tag of this name (any case) in this audience's namespace, made if need be."""
-    _sweep(audience, name)
     tag = _named(audience, name)
-    if tag is not None:
+    if tag is not None and (is_personal(audience) or tag.tagged_annotations.exists()):
         return tag
+    _sweep(audience, name)
     try:
         with transaction.atomic():
             return Tag.objects.create(audience=audience, name=name)
