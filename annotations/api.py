@@ -2,12 +2,13 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.changes import annotations_changed
+from annotations.list_filters import ListFilters
 from annotations.models import Annotation, attach_descriptions, tags_visible_to
 from annotations.permissions import Viewer
 from annotations.serializers import AnnotationSerializer, TagListSerializer, TagSerializer
@@ -59,8 +60,11 @@ class AnnotationList(generics.ListCreateAPIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
+        form = ListFilters(self.request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
         annotations = Annotation.objects.visible_to(self.request.user)
-        return annotations.matching(self.request.query_params).for_display().in_document_order()
+        return annotations.matching(form.filters()).for_display().in_document_order()
 
     def perform_create(self, serializer):
         serializer.save(owner=self.request.user)

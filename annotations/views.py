@@ -12,6 +12,7 @@ from annotations import tagging
 from annotations.changes import annotations_changed
 from annotations.export_forms import ExportForm
 from annotations.exporting import ExportError, ExportFilters, Links, exporter, selection
+from annotations.list_filters import ListFilters
 from annotations.models import (
     MAX_TAG_DESCRIPTION_CHARS,
     Annotation,
@@ -24,12 +25,14 @@ from annotations.serializers import MAX_TAG_CHARS
 from archive.models import Article
 
 ANNOTATIONS_PER_PAGE = 50
-FILTERS = ("tag", "article", "user", "q", "orphaned")
 
 
 def annotation_list(request: HttpRequest) -> HttpResponse:
+    form = ListFilters(request.GET)
+    if not form.is_valid():
+        return render(request, "400.html", {"message": form.problem()}, status=400)
     visible = Annotation.objects.visible_to(request.user)
-    filters = {name: request.GET[name] for name in FILTERS if request.GET.get(name)}
+    filters = form.filters()
     annotations = visible.matching(filters).for_display().in_document_order()
     page = Paginator(annotations, ANNOTATIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
