@@ -301,7 +301,24 @@ def _parse(text: str, parser: SearchQueryParser) -> ParsedQuery:
     parsed = parser.parse(text)
     if parsed is None:
         parsed = query.NullQuery
+    parsed = _whole_word_prefixes(parsed, notes)
     return ParsedQuery(text=text, query=parsed.normalize(), notes=tuple(notes))
+
+
+def _whole_word_prefixes(node: query.Query, notes: list[str]) -> query.Query:
+    """A fuzzy term asked to keep more letters than its word has ("a~2/3") keeps them all:
+    the automaton that finds its words cannot be built otherwise."""
+    if isinstance(node, query.FuzzyTerm) and node.prefixlength > len(node.text):
+        notes.append(
+            f"“{node.text}” has fewer than {node.prefixlength} letters to keep unchanged, "
+            f"so all {len(node.text)} were kept."
+        )
+        node = node.copy()
+        node.prefixlength = len(node.text)
+        return node
+    if node.is_leaf():
+        return node
+    return node.apply(lambda child: _whole_word_prefixes(child, notes))
 
 
 def positive_leaves(node: query.Query):
