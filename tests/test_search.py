@@ -142,7 +142,7 @@ def test_relevance_is_whooshs_own_bm25f_across_segments(client, write_file):
     assert not backend.searcher().reader().is_atomic()
     for q in ["labour", "election OR government", '"New Labour"', "Corbyn momentum"]:
         with backend.index.searcher() as plain:
-            query = syntax.for_search(syntax.parse(q, backend.parser).query)
+            query = backend.whoosh_query(syntax.parse(q).tree)
             expected = {int(hit["django_id"]): hit.score for hit in plain.search(query, limit=None)}
         results = api(client, q=q)["results"]
         assert results
