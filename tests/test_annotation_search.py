@@ -11,7 +11,7 @@ from django.core.management import call_command
 from annotations.permissions import Viewer
 from archive.models import Paragraph
 from search import indexing, outbox, query
-from tests.conftest import annotate
+from tests.conftest import annotate, on_each_backend
 
 pytestmark = pytest.mark.usefixtures("ingested")
 
@@ -40,6 +40,7 @@ def create(client, phrase, **fields):
     return response.json()
 
 
+@on_each_backend
 def test_the_index_follows_annotations_after_commit(owner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         created = create(owner, "prawn cocktail offensive to evolve", tags=["City", "Finance"])
@@ -74,6 +75,7 @@ def test_the_index_follows_annotations_after_commit(owner, django_capture_on_com
     assert outbox.pending_count() == 0
 
 
+@on_each_backend
 def test_notes_and_tags_are_searchable(owner, users):
     annotate(users.owner, "prawn cocktail", note="The elephant in the room", tags=["Metaphor"])
     indexing.flush()
