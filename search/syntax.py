@@ -36,9 +36,13 @@ SHINGLE_FIELD = "shingles"
 # number) reaches the paragraphs' vocabulary, statistics or "did you mean".
 NOTE_FIELDS = {
     TEXT_FIELD: "note_text",
-    UNSTEMMED_FIELD: "note_exact",
+    UNSTEMMED_FIELD: "note_terms",
     SHINGLE_FIELD: "note_shingles",
 }
+# The notes' unstemmed words are indexed as "<audience>|<word>", the audience being the
+# note's own (annotations.permissions): a term that stands for the words it matches is
+# expanded among the words of one audience's notes at a time (see on_note_fields).
+NOTE_TERM_SEPARATOR = "|"
 MAX_QUERY_CHARS = 500
 # A fuzzy term keeps its first letter ("word~2/3" asks for more): misspellings rarely
 # touch it, and scanning every word in the index instead costs twenty times more.
@@ -76,29 +80,36 @@ class Phrase:
 
 @dataclass(frozen=True)
 class Prefix:
+    """Words that start with the text; with an audience, among the words of that
+    audience's notes only (see note_term)."""
+
     text: str
     field: str = UNSTEMMED_FIELD
     boost: float = 1.0
+    audience: str | None = None
 
 
 @dataclass(frozen=True)
 class Wildcard:
-    """A pattern with * (any letters) and ? (one letter)."""
+    """A pattern with * (any letters) and ? (one letter); audience as for Prefix."""
 
     text: str
     field: str = UNSTEMMED_FIELD
     boost: float = 1.0
+    audience: str | None = None
 
 
 @dataclass(frozen=True)
 class Fuzzy:
-    """Words at most `edits` edits away, their first `prefix` letters unchanged."""
+    """Words at most `edits` edits away, their first `prefix` letters unchanged;
+    audience as for Prefix."""
 
     text: str
     edits: int = 1
     prefix: int = FUZZY_PREFIX
     field: str = UNSTEMMED_FIELD
     boost: float = 1.0
+    audience: str | None = None
 
 
 @dataclass(frozen=True)
@@ -288,6 +299,37 @@ def transformed(node: Node, leaf: Callable[[Leaf], Node]) -> Node:
     return node
 
 
-def on_note_fields(node: Node) -> Node:
-    """The same query, asked of the notes' fields instead of the paragraphs'."""
-    return transformed(node, lambda leaf: replace(leaf, field=NOTE_FIELDS[leaf.field]))
+def on_note_fields(node: Node, audiences) -> Node:
+    """The same query, asked of the notes' fields instead of the paragraphs', for a
+    viewer who holds these audiences (at least one).
+
+    A prefix, wildcard or fuzzy term stands for the words it matches, and how many it
+    matches shows (the cap on expansions says so, and cuts them alphabetically): so it is
+    expanded among the words of each audience's notes in turn, never among words of
+    notes the viewer may not see.
+    """
+    audiences = sorted(audiences)
+
+    def move(leaf: Leaf) -> Node:
+        moved = replace(leaf, field=NOTE_FIELDS[leaf.field])
+        if isinstance(leaf, Term | Phrase):
+            return moved
+        each = tuple(replace(moved, audience=audience) for audience in audiences)
+        return each[0] if len(each) == 1 else Or(each)
+
+    return transformed(node, move)
+
+
+def note_term(leaf: Prefix | Wildcard | Fuzzy) -> tuple[str, int]:
+    """A term's text as the notes' words are indexed (lower-cased, after its audience),
+    and how many characters of it the audience takes."""
+    text = leaf.text.lower()
+    if leaf.audience is None:
+        return text, 0
+    head = f"{leaf.audience}{NOTE_TERM_SEPARATOR}"
+    return head + text, len(head)
+
+
+def indexed_note_terms(audience: str, words) -> str:
+    """A note's words, as its index document holds them (see note_term)."""
+    return " ".join(f"{audience}{NOTE_TERM_SEPARATOR}{word}" for word in words)

@@ -233,3 +233,30 @@ def test_paragraph_scores_owe_nothing_to_notes(users, client_for):
         annotate(users.owner, "prawn cocktail", note=f"cocktail cocktail prawn {n}")
     indexing.flush()
     assert scores() == before
+
+
+# Enough words of one prefix, all before "zqzz" in the alphabet, to pass the cut.
+HIDDEN_WORDS = " ".join(f"zq{a}{b}" for a in "abcdefghij" for b in "abcdefghij")
+
+
+@pytest.mark.parametrize("q", ["zq*", "zq?z", "zqzy~1", "zqzz"])
+def test_expanding_a_term_in_notes_never_counts_words_of_notes_one_may_not_see(
+    users, client_for, settings, q
+):
+    """A private note's words once stood among the words a prefix, wildcard or fuzzy term
+    expanded to in the notes: the "matches too many words" message, and where the cut
+    fell (which shared notes were then found), told others what the note held."""
+    settings.COMMONPLACE_ANONYMOUS_READS_SHARED = True
+    annotate(users.other, "Momentum", note="zqzz, shared", visibility="shared")
+    indexing.flush()
+    readers = [client_for(None), client_for(users.other), client_for(users.staff)]
+    before = [search(reader, q=q) for reader in readers]
+    assert before[1]["notes"]["count"] == 1  # the shared note is found, by its writer too
+    annotate(users.owner, "prawn cocktail", note=HIDDEN_WORDS)
+    indexing.flush()
+    assert [search(reader, q=q) for reader in readers] == before
+    # Its writer searches their own note's words (the cut said, as it happens), and still
+    # finds the shared note, whose word comes after the cut.
+    mine = search(client_for(users.owner), q="zq*")
+    assert mine["notes"]["count"] == 2
+    assert any(m.startswith("zq* matches too many words") for m in mine["messages"])

@@ -124,16 +124,55 @@ def test_field_syntax_stays_text():
     assert dsl("django_ct:archive.paragraph") == word("django_ct:archive.paragraph")
 
 
-def test_notes_search_the_notes_own_fields():
-    tree = syntax.on_note_fields(syntax.parse("Blair govern* -Brown").tree)
-    assert to_dsl(tree) == {
+def test_notes_search_the_notes_own_fields_and_expand_within_each_audience():
+    tree = syntax.parse("Blair govern* goverment~ -Brown").tree
+    fuzzy = {
+        "fuzziness": 1,
+        "max_expansions": 64,
+        "transpositions": False,
+        "rewrite": REWRITE,
+    }
+    assert to_dsl(syntax.on_note_fields(tree, {"user:7", "shared"})) == {
         "bool": {
             "must": [
                 {
                     "bool": {
                         "must": [
                             word("Blair", field="note_text"),
-                            {"prefix": {"note_exact": {"value": "govern", "rewrite": REWRITE}}},
+                            {
+                                "bool": {
+                                    "should": [
+                                        {
+                                            "prefix": {
+                                                "note_terms": {
+                                                    "value": f"{audience}|govern",
+                                                    "rewrite": REWRITE,
+                                                }
+                                            }
+                                        }
+                                        for audience in ("shared", "user:7")
+                                    ],
+                                    "minimum_should_match": 1,
+                                }
+                            },
+                            {
+                                "bool": {
+                                    "should": [
+                                        {
+                                            "fuzzy": {
+                                                "note_terms": {
+                                                    "value": f"{audience}|goverment",
+                                                    # the audience, then the word's first letter
+                                                    "prefix_length": len(audience) + 2,
+                                                    **fuzzy,
+                                                }
+                                            }
+                                        }
+                                        for audience in ("shared", "user:7")
+                                    ],
+                                    "minimum_should_match": 1,
+                                }
+                            },
                         ]
                     }
                 }

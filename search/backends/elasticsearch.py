@@ -119,6 +119,8 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
         "stored": {"type": "keyword", "index": False},
         "sortable_integer": {"type": "long"},
         "tag_tokens": {"type": "text", "analyzer": "commonplace_tags", "fielddata": True},
+        # Already "<audience>|<word>", lower-cased: split at spaces only.
+        "audience_terms": {"type": "text", "analyzer": "commonplace_tags"},
     }
 
     def ping(self) -> None:
@@ -207,7 +209,8 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
             suggestion = None
             if spec.suggest and count < SUGGEST_BELOW_HITS:
                 suggestion = self._suggest(spec.query, count, body)
-            notes, notes_count = self._notes(spec) if spec.notes else ((), 0)
+            wanted = spec.notes and spec.viewer.audiences
+            notes, notes_count = self._notes(spec) if wanted else ((), 0)
             return SearchAnswer(
                 hits=hits,
                 count=count,
@@ -251,7 +254,7 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
         return body
 
     def _notes(self, spec: SearchSpec) -> tuple[tuple[int, ...], int]:
-        tree = syntax.on_note_fields(spec.query.tree)
+        tree = syntax.on_note_fields(spec.query.tree, spec.viewer.audiences)
         conditions = {
             "must": [es_dsl.to_dsl(tree)],
             "filter": [

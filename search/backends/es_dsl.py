@@ -59,7 +59,7 @@ def _leaf(leaf: syntax.Leaf, required: bool) -> dict:
             # Whoosh counts a slop of 1 for words next to each other, Lucene 0.
             body["slop"] = max(leaf.slop - 1, 0)
         return {"match_phrase": {leaf.field: _boosted(body, leaf.boost)}}
-    value = leaf.text.lower()
+    value, head = syntax.note_term(leaf)
     if isinstance(leaf, syntax.Prefix):
         return {"prefix": {leaf.field: _boosted({"value": value, "rewrite": REWRITE}, leaf.boost)}}
     if isinstance(leaf, syntax.Wildcard):
@@ -68,7 +68,7 @@ def _leaf(leaf: syntax.Leaf, required: bool) -> dict:
     body = {
         "value": value,
         "fuzziness": leaf.edits,
-        "prefix_length": leaf.prefix,
+        "prefix_length": head + min(leaf.prefix, len(leaf.text)),
         "max_expansions": limits.MAX_EXPANSIONS,
         # Whoosh's automaton counts a swap of two letters as two edits.
         "transpositions": False,

@@ -157,7 +157,9 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, LockedWriting, WhooshSearch
             if spec.query.is_empty:
                 return SearchAnswer(messages=tuple(limits.messages()))
             hits, count, facets, suggestion = self._paragraphs(searcher, spec)
-            notes, notes_count = self._notes(searcher, spec) if spec.notes else ((), 0)
+            # A viewer who holds no audience may see no note.
+            wanted = spec.notes and spec.viewer.audiences
+            notes, notes_count = self._notes(searcher, spec) if wanted else ((), 0)
             return SearchAnswer(
                 hits=hits,
                 count=count,
@@ -211,7 +213,7 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, LockedWriting, WhooshSearch
         """Readers' notes the viewer may see whose note, quote or tags match, best first."""
         query = wq.And(
             [
-                self.whoosh_query(syntax.on_note_fields(spec.query.tree)),
+                self.whoosh_query(syntax.on_note_fields(spec.query.tree, spec.viewer.audiences)),
                 wq.Term(DJANGO_CT, ANNOTATION_CT),
                 collection.audience_condition(spec.viewer),
             ]

@@ -60,15 +60,12 @@ def _leaf(leaf: syntax.Leaf, analyser: QueryParser) -> query.Query | None:
             found.startchar, found.endchar = leaf.span
         return found
     # Marks are not words: the text is lower-cased, not split or stemmed.
-    kind = {syntax.Prefix: query.Prefix, syntax.Wildcard: query.Wildcard}.get(
-        type(leaf), query.FuzzyTerm
-    )
-    found = analyser.term_query(
-        leaf.field, leaf.text, kind, boost=leaf.boost, tokenize=False, removestops=False
-    )
-    if isinstance(leaf, syntax.Fuzzy) and found is not None:
-        found.maxdist, found.prefixlength = leaf.edits, leaf.prefix
-    return found
+    text, head = syntax.note_term(leaf)
+    if isinstance(leaf, syntax.Fuzzy):
+        prefix = head + min(leaf.prefix, len(leaf.text))
+        return _FuzzyTerm(leaf.field, text, leaf.boost, leaf.edits, prefix, typed=leaf.text)
+    kind = _Prefix if isinstance(leaf, syntax.Prefix) else _Wildcard
+    return kind(leaf.field, text, leaf.boost, typed=leaf.text)
 
 
 def for_search(node: query.Query) -> query.Query:
@@ -92,13 +89,21 @@ def for_search(node: query.Query) -> query.Query:
         # (seconds at 40,000 paragraphs); Every() by counting.
         return query.Every(boost=node.boost)
     if node.is_leaf():
-        return _expanded_once(node)
+        return node
     return node.apply(for_search)
 
 
 class _ExpandedOnce:
     """Expanded once per segment per search, into MAX_EXPANSIONS words at most, and only
-    within the search's time: each word costs a postings reader (about 1 ms)."""
+    within the search's time: each word costs a postings reader (about 1 ms). typed is
+    the word as the reader typed it, for messages."""
+
+    def __init__(self, *args, typed: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.typed = typed
+
+    def __repr__(self) -> str:
+        return f"{super().__repr__()}:{self.typed}"
 
     def _btexts(self, ixreader):
         return limits.remembered(
@@ -120,7 +125,7 @@ class _ExpandedOnce:
         return super()._btexts(reader)  # the Whoosh query's own expansion
 
     def _as_typed(self) -> str:
-        return f"{self.text}*" if isinstance(self, query.Prefix) else str(self.text)
+        return f"{self.typed.lower()}*" if isinstance(self, query.Prefix) else self.typed.lower()
 
 
 class _FuzzyTerm(_ExpandedOnce, query.FuzzyTerm):
@@ -138,7 +143,7 @@ class _FuzzyTerm(_ExpandedOnce, query.FuzzyTerm):
         return Automata.find_matches(automaton, reader.cursor(words))
 
     def _as_typed(self) -> str:
-        return f"{self.text}~{self.maxdist}"
+        return f"{self.typed.lower()}~{self.maxdist}"
 
 
 class _Prefix(_ExpandedOnce, query.Prefix):
@@ -147,19 +152,3 @@ class _Prefix(_ExpandedOnce, query.Prefix):
 
 class _Wildcard(_ExpandedOnce, query.Wildcard):
     pass
-
-
-def _expanded_once(node: query.Query) -> query.Query:
-    if type(node) is query.FuzzyTerm:
-        return _FuzzyTerm(
-            node.fieldname,
-            node.text,
-            node.boost,
-            min(node.maxdist, limits.MAX_EDITS),
-            min(node.prefixlength, len(node.text)),
-            node.constantscore,
-        )
-    if type(node) in (query.Prefix, query.Wildcard):
-        kind = _Prefix if type(node) is query.Prefix else _Wildcard
-        return kind(node.fieldname, node.text, node.boost, node.constantscore)
-    return node

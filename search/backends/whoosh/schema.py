@@ -47,6 +47,11 @@ def shingle_field(**options) -> TEXT:
     return TEXT(analyzer=SHINGLE_ANALYZER, phrase=False, **options)
 
 
+def note_terms_field() -> KEYWORD:
+    """The notes' words, each after its note's audience, lower-cased already."""
+    return KEYWORD(lowercase=False, commas=False, scorable=True, stored=False)
+
+
 def field_for(field_type: str, document: bool):
     """The Whoosh field of a haystack field type (search.fields), or None for haystack's
     own choice."""
@@ -60,6 +65,7 @@ def field_for(field_type: str, document: bool):
         "tag_tokens": lambda: KEYWORD(
             lowercase=False, commas=False, scorable=False, stored=False, sortable=True
         ),
+        "audience_terms": note_terms_field,
         "stored": STORED,
         "sortable_integer": lambda: NUMERIC(numtype=int, bits=64, stored=True, sortable=True),
     }.get(field_type, lambda: None)()
@@ -77,6 +83,6 @@ QUERY_SCHEMA = Schema(
         TEXT_FIELD: text_field(),
         UNSTEMMED_FIELD: unstemmed_field(),
         NOTE_FIELDS[TEXT_FIELD]: text_field(),
-        NOTE_FIELDS[UNSTEMMED_FIELD]: unstemmed_field(),
+        NOTE_FIELDS[UNSTEMMED_FIELD]: note_terms_field(),
     }
 )
