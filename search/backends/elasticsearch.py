@@ -357,7 +357,7 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
 
 def _timeout() -> str:
     """The search's time budget, which also starts its clock (search.limits)."""
-    syntax.current_limits().allow(settings.COMMONPLACE_SEARCH_BUDGET_MS / 1000)
+    limits.current().allow(settings.COMMONPLACE_SEARCH_BUDGET_MS / 1000)
     return f"{settings.COMMONPLACE_SEARCH_BUDGET_MS}ms"
 
 
