@@ -9,9 +9,10 @@ settings.HAYSTACK_CONNECTIONS chooses one. What they share is here.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from search.spec import SearchAnswer, SearchSpec
+if TYPE_CHECKING:  # plain Python here: the bench's bare Whoosh runs import the schema
+    from search.spec import SearchAnswer, SearchSpec
 
 TAGS_FIELD = "tags"
 AUDIENCE_FIELD = "audience"
