@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from haystack import connections
 
 from annotations.models import Annotation, Tag, tag_names_of
 from annotations.permissions import Viewer
@@ -23,6 +22,7 @@ from search.facets import BY_NAME, FACETS
 from search.fields import LABEL_SEPARATOR, NONE, OTHER
 from search.freshness import Corrections, corrections
 from search.highlighting import Highlighter
+from search.indexing import backend
 from search.spec import ParagraphHit, SearchAnswer, SearchSpec
 
 PAGE_SIZE = 20
@@ -142,10 +142,6 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
     outcome.notes_count = answer.notes_count
     outcome.messages.extend(answer.messages)
     return outcome
-
-
-def backend():
-    return connections["default"].get_backend()
 
 
 @limits.one_search()

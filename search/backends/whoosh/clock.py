@@ -14,7 +14,7 @@ class DeadlineCollector(collectors.WrappingCollector):
 
     Whoosh's TimeLimitCollector cannot do this here: it looks at its timer only in its
     own collect_matches(), which the filtering collectors wrapped around the top one
-    (search.backends) replace with their own loops over matches(); and its alarm signal
+    (collection.py) replace with their own loops over matches(); and its alarm signal
     works in a main thread only, not in a server's threads. So the clock is read in
     matches(), which every loop draws from, and before each segment's matcher is built.
     """
