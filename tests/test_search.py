@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from whoosh import index as whoosh_index
 
 from archive.changes import articles_changed
 from archive.models import Article, Paragraph
@@ -475,23 +476,16 @@ def test_rebuild_and_update_index_commands(client):
     assert api(client, q="")["count"] == 78
 
 
-def test_ingest_indexes_in_one_write(monkeypatch, tmp_path, corpus_text):
-    backend = indexing.backend()
-    calls = []
-    original = type(backend).write
-
-    def counting(self, **kwargs):
-        calls.append(kwargs)
-        return original(self, **kwargs)
-
-    monkeypatch.setattr(type(backend), "write", counting)
+def test_ingest_indexes_in_one_commit(search_index, tmp_path, corpus_text):
+    # Each commit is a new generation of the index on disk: one ingest, one commit.
+    before = whoosh_index.open_dir(str(search_index)).latest_generation()
     for number in range(3):
         (tmp_path / f"{number}.txt").write_text(
             corpus_text.replace("The rise and fall", f"Copy {number}: the rise and fall"),
             encoding="utf-8",
         )
     call_command("ingest", str(tmp_path), stdout=io.StringIO())
-    assert len(calls) == 1
+    assert whoosh_index.open_dir(str(search_index)).latest_generation() == before + 1
     assert Paragraph.objects.count() == 78 + 3 * 78
 
 
