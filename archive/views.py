@@ -39,7 +39,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     matches = 0
     if query:
-        matches = _mark_matches(article, Highlighter(parse(query).query))
+        matches = _mark_matches(article, Highlighter(parse(query).tree))
     reader = reader_context(request, article)
     context = {
         "article": article,
