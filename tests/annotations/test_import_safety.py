@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations.importing import ImportFailed, import_records, read_bytes
+from annotations.formats.importing import ImportFailed, import_records, read_bytes
 from annotations.models import Annotation
 from tests.conftest import annotate
 

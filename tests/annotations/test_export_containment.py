@@ -137,7 +137,7 @@ def assert_contained(tokens) -> None:
 
 @pytest.mark.parametrize("group", ["article", "tag"])
 def test_a_note_cannot_change_the_structure_of_the_book(hostile_book, group):
-    from annotations.export_formats import citation
+    from annotations.formats.base import citation
 
     tokens = parse(export("--format", "md", "--group-by", group))
     headings = [
@@ -183,7 +183,7 @@ def test_what_a_note_may_say_survives(users):
 def test_no_note_escapes_its_place(note, quote):
     """Between two excerpts, whatever the note and the quote: two blockquotes, each
     ending with its citation, and nothing else with any structure of the book."""
-    from annotations import book_markdown as markdown
+    from annotations.formats import markdown_blocks as markdown
 
     book = markdown.render(
         markdown.blockquote([quote, "— first citation"])
@@ -201,7 +201,7 @@ def test_no_note_escapes_its_place(note, quote):
 def test_the_word_book_holds_a_note_as_plain_text(hostile_book, tmp_path):
     import docx
 
-    from annotations.export_formats import citation
+    from annotations.formats.base import citation
 
     path = tmp_path / "book.docx"
     call_command("export_annotations", "--format", "docx", "-o", str(path), stderr=io.StringIO())
