@@ -41,6 +41,9 @@ class TagNamesField(forms.Field):
             )
         if any(len(name) > MAX_TAG_CHARS for name in value):
             raise ValidationError(f"A tag has at most {MAX_TAG_CHARS} characters.")
+        if any("\x00" in name for name in value):
+            # As Django's text fields say it: PostgreSQL cannot compare text with a NUL.
+            raise ValidationError("Null characters are not allowed.")
 
 
 class YesField(forms.Field):

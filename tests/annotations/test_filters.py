@@ -135,6 +135,8 @@ def test_pages_carry_the_filters_whole(users, client_for):
         ({"tag": "x" * 101}, "tag", "A tag has at most 100 characters."),
         ({"q": "x" * 201}, "q", "Ensure this value has at most 200 characters (it has 201)."),
         ({"q": "a\x00b"}, "q", "Null characters are not allowed."),
+        ({"tag": ["city", "a\x00b"]}, "tag", "Null characters are not allowed."),
+        ({"user": "\x00"}, "user", "Null characters are not allowed."),
     ],
 )
 def test_bad_filters_are_a_400_naming_the_field(users, client_for, params, field, message):
