@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations.importing import ImportFailed, import_records, read_bytes
+from annotations.formats.importing import ImportFailed, import_records, read_bytes
 from annotations.models import Annotation
 from tests.conftest import annotate
 
@@ -286,3 +286,16 @@ def test_no_file_gives_a_traceback(data):
         read_bytes(json.dumps(data).encode())
     except ImportFailed as failure:
         assert failure.problems and all(isinstance(line, str) for line in failure.problems)
+
+
+def test_the_schemas_are_json_schema_and_know_every_visibility():
+    """The shapes are plain JSON Schema files, checked as such; the record's visibilities
+    are the model's own."""
+    from jsonschema import Draft202012Validator
+
+    from annotations.formats.importing import schema
+
+    for path in schema.SCHEMAS.glob("*.json"):
+        Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+    visibility = schema.record_validator.schema["properties"]["visibility"]["enum"]
+    assert visibility == [*Annotation.Visibility.values, None]

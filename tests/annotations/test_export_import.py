@@ -16,14 +16,14 @@ from django.core.management.base import CommandError
 from django.http import StreamingHttpResponse
 from markdown_it import MarkdownIt
 
-from annotations import importing
+from annotations.formats.importing import reading
 from annotations.models import Annotation, Tag
 from archive.models import Article, Paragraph
 from tests.conftest import CORPUS, MOMENTUM, NEW_LABOUR, annotate
 
 pytestmark = pytest.mark.usefixtures("ingested")
 
-VALIDATOR = Path(__file__).parent / "fixtures" / "w3c-annotation-model" / "validate.py"
+VALIDATOR = Path(__file__).parent.parent / "fixtures" / "w3c-annotation-model" / "validate.py"
 
 
 @pytest.fixture
@@ -213,7 +213,7 @@ def test_docx_opens_in_python_docx(library, tmp_path):
 def test_docx_needs_a_file_and_a_bounded_selection(library, monkeypatch):
     with pytest.raises(CommandError, match="binary: give a file with -o"):
         export("--format", "docx")
-    monkeypatch.setattr("annotations.export_book.MAX_DOCX_ANNOTATIONS", 2)
+    monkeypatch.setattr("annotations.formats.docx.MAX_DOCX_ANNOTATIONS", 2)
     with pytest.raises(CommandError, match="too many for one Word document"):
         export("--format", "docx", "-o", "/dev/null")
 
@@ -471,7 +471,7 @@ def test_hostile_import_files_fail_cleanly(tmp_path, content, message):
 def test_an_oversized_or_missing_file_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "big.json"
     path.write_text("[]", encoding="utf-8")
-    monkeypatch.setattr(importing, "MAX_IMPORT_BYTES", 1)
+    monkeypatch.setattr(reading, "MAX_IMPORT_BYTES", 1)
     with pytest.raises(CommandError, match="the limit is 1"):
         import_file(path)
     with pytest.raises(CommandError, match="cannot read"):

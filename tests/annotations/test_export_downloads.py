@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from markdown_it import MarkdownIt
 
-from annotations.export_formats import CsvExporter
+from annotations.formats.csv import CsvExporter
 from annotations.models import Annotation, Tag
 from archive.models import Paragraph
 from tests.conftest import annotate

@@ -7,7 +7,13 @@ text so that it reads back as the same text. A note is parsed as the app renders
 code and inline formatting survive; headings become paragraphs, blockquotes and rules
 go, images become links, and a link survives only to http, https or mailto. So a note
 cannot forge a heading, a blockquote or a citation, nor carry a `javascript:` link or a
-remote image into someone's book. Plain Python: no Django.
+remote image into someone's book.
+
+A book is also read by Pandoc, whose Markdown does more than CommonMark with a few more
+characters: `{=html}` after code makes it raw HTML, `^[...]` a footnote, `$...$` math,
+`@key` a citation, `|` a table or a line block, `:` at a line's start a definition or a
+fenced div. Text escapes those too (a backslash before punctuation is plain punctuation
+in both), and a code block keeps a plain language name alone. Plain Python: no Django.
 """
 
 from __future__ import annotations
@@ -22,7 +28,12 @@ from mdformat.renderer import MDRenderer
 # As annotations/notes.py parses notes, less the GitHub extensions (their markup then
 # stays text) and with raw HTML off, so that markup in a note arrives here as text.
 _NOTES = MarkdownIt("commonmark", {"html": False})
-_TILDE_FENCE = re.compile(r"^[ \t]*~(?=~~)", re.MULTILINE)
+# Pandoc's own markup in text (see above), and a colon that starts a line. And a tilde:
+# mdformat escapes every backtick in text but no tilde, so a line of text starting `~~~`
+# opened a code fence that swallowed the book.
+_UNESCAPED = re.compile(r"[@$^~{}|]")
+_LINE_START_COLON = re.compile(r"^([ \t]*):", re.MULTILINE)
+_LANGUAGE = re.compile(r"[\w+#.-]{1,40}")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _LINKABLE = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
 # Structure that belongs to the book alone: a note loses it and keeps what it holds.
@@ -31,16 +42,17 @@ _STRUCTURE = {"blockquote_open", "blockquote_close", "hr"}
 
 def render(tokens: list[Token]) -> str:
     """Markdown for block tokens, blocks separated by a blank line, ending in a newline."""
-    return MDRenderer().render(tokens, {"parser_extension": [_EscapeTildeFences]}, {})
+    return MDRenderer().render(tokens, {"parser_extension": [_EscapeMore]}, {})
 
 
-class _EscapeTildeFences:
-    """An mdformat plugin: mdformat escapes every backtick in text but no tilde, so a
-    paragraph line of text starting `~~~` opened a code fence that swallowed the book."""
+class _EscapeMore:
+    """An mdformat plugin escaping in text what mdformat, which writes CommonMark, leaves
+    as it is (see _UNESCAPED)."""
 
     RENDERERS: dict = {}
     POSTPROCESSORS = {
-        "paragraph": lambda text, node, context: _TILDE_FENCE.sub(r"\\~", text),
+        "text": lambda text, node, context: _UNESCAPED.sub(r"\\\g<0>", text),
+        "paragraph": lambda text, node, context: _LINE_START_COLON.sub(r"\1\\:", text),
     }
 
 
@@ -84,12 +96,20 @@ def contained_note(markdown: str) -> list[Token]:
             token.tag, token.markup = "p", ""
         elif token.type == "inline":
             token.children = _contained_inline(token.children or [])
-        elif token.type in ("fence", "code_block") and not token.content.endswith("\n"):
-            # A fence left open at the note's end: mdformat would close it on the code's
-            # last line, where it closes nothing, and the rest of the book became code.
-            token.content += "\n"
+        elif token.type in ("fence", "code_block"):
+            _contain_code(token)
         tokens.append(token)
     return tokens
+
+
+def _contain_code(token: Token) -> None:
+    # A language name, or nothing: Pandoc takes ```{=html} for raw HTML to pass through.
+    language = token.info.split(maxsplit=1)[0] if token.info.strip() else ""
+    token.info = language if _LANGUAGE.fullmatch(language) else ""
+    if not token.content.endswith("\n"):
+        # A fence left open at the note's end: mdformat would close it on the code's
+        # last line, where it closes nothing, and the rest of the book became code.
+        token.content += "\n"
 
 
 def _contained_inline(children: list[Token]) -> list[Token]:

@@ -4,7 +4,9 @@ read back with a real parser (csv, markdown-it-py, python-docx)."""
 
 import csv
 import io
+import json
 import os
+import subprocess
 
 import pytest
 from django.core.management import call_command
@@ -92,6 +94,14 @@ MARKDOWN_PIECES = [
     *("javascript:", "http://x", "```", "~~~", "    ", "\n\n", "- ", "> ", "[a]: ", "a"),
 ]
 MARKDOWN_NOTES = st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=40).map("".join)
+# And what means something to Pandoc's Markdown besides.
+PANDOC_PIECES = [
+    *MARKDOWN_PIECES,
+    *"@$^{}|%:",
+    *("{=html}", "`x`", ":::", "^[", "[^1]", "[@k]", "$$", "\\begin{x}", "-- --", "--|--"),
+    *("---\n", "\nt: x\n", ": ", "| ", "+---+", "{.c}", "A. ", "#. ", "(@) "),
+]
+PANDOC_NOTES = st.lists(st.sampled_from(PANDOC_PIECES), max_size=30).map("".join)
 
 
 @pytest.fixture
@@ -137,7 +147,7 @@ def assert_contained(tokens) -> None:
 
 @pytest.mark.parametrize("group", ["article", "tag"])
 def test_a_note_cannot_change_the_structure_of_the_book(hostile_book, group):
-    from annotations.export_formats import citation
+    from annotations.formats.base import citation
 
     tokens = parse(export("--format", "md", "--group-by", group))
     headings = [
@@ -183,7 +193,7 @@ def test_what_a_note_may_say_survives(users):
 def test_no_note_escapes_its_place(note, quote):
     """Between two excerpts, whatever the note and the quote: two blockquotes, each
     ending with its citation, and nothing else with any structure of the book."""
-    from annotations import book_markdown as markdown
+    from annotations.formats import markdown_blocks as markdown
 
     book = markdown.render(
         markdown.blockquote([quote, "— first citation"])
@@ -198,10 +208,106 @@ def test_no_note_escapes_its_place(note, quote):
     assert_contained(tokens)
 
 
+# What Pandoc makes of the book: its Markdown reads more than CommonMark does.
+
+PANDOC_HOSTILE_NOTES = [
+    "* * *",
+    "---",
+    "___",
+    "> — a forged citation",
+    "# A forged heading",
+    "`<script>alert(1)</script>`{=html} and `\\input{/etc/passwd}`{=latex}",
+    "```{=html}\n<script>alert(1)</script>\n```",
+    "``` {=latex}\n\\input{/etc/passwd}\n```",
+    "A forged footnote^[which Pandoc moves to the end of the book] and [^1]\n\n[^1]: there",
+    "Math: $\\input{/etc/passwd}$ and $$x$$",
+    "As [@giddens2010, p. 12] says, and @giddens2010 too",
+    "::: {.warning}\nA forged box\n:::",
+    "| a | b |\n|---|---|\n| c | d |",
+    "a   b\n--  --\nc   d",
+    "Term\n:   a definition",
+    "| a forged\n| line block",
+    "text\n\n---\ntitle: A forged title\n---\n\nafter",
+    "[a span]{.smallcaps} and ![an image](https://tracker.example/p.gif){width=1}",
+]
+
+
+def pandoc(markdown: str) -> dict:
+    """The book as Pandoc reads it: its own Markdown, every extension it has by default."""
+    result = subprocess.run(
+        ["pandoc", "--from", "markdown", "--to", "json"],
+        input=markdown.encode(),
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(result.stdout)
+
+
+def pandoc_text(inlines: list) -> str:
+    parts = []
+    for inline in inlines:
+        kind, content = inline["t"], inline.get("c")
+        if kind == "Str":
+            parts.append(content)
+        elif kind in ("Space", "SoftBreak"):
+            parts.append(" ")
+        elif kind in ("Emph", "Strong"):
+            parts.append(pandoc_text(content))
+        elif kind == "Quoted":  # Pandoc's smart quotes
+            mark = '"' if content[0]["t"] == "DoubleQuote" else "'"
+            parts.append(mark + pandoc_text(content[1]) + mark)
+    return "".join(parts)
+
+
+def pandoc_headings(document: dict) -> list[tuple[int, str]]:
+    return [(b["c"][0], pandoc_text(b["c"][2])) for b in document["blocks"] if b["t"] == "Header"]
+
+
+def assert_pandoc_reads_the_book(document: dict, citations: list[str]):
+    blocks = document["blocks"]
+    assert document["meta"] == {}  # no note sets the book's title
+    quotes = [b["c"] for b in blocks if b["t"] == "BlockQuote"]
+    # Each excerpt one blockquote, ending with its citation, and nothing else one.
+    assert [pandoc_text(quote[-1]["c"]) for quote in quotes] == citations
+    everything = json.dumps(blocks)
+    for forged in ("HorizontalRule", "RawBlock", "RawInline", "Note", "Cite", "Math", "Div"):
+        assert f'"t": "{forged}"' not in everything, forged
+    assert '"t": "Image"' not in everything and '"t": "Table"' not in everything
+
+
+def test_pandoc_reads_the_book_as_the_book(users):
+    from annotations.formats.base import citation
+
+    excerpts = [
+        annotate(users.owner, "Trots?", note=note) for note in PANDOC_HOSTILE_NOTES + HOSTILE_NOTES
+    ]
+    document = pandoc(export("--format", "md"))
+    assert pandoc_headings(document) == [(1, "Commonplace book"), (2, MOMENTUM_TITLE)]
+    assert_pandoc_reads_the_book(document, [f"— {citation(a)}" for a in excerpts])
+
+
+@settings(max_examples=max(EXAMPLES // 4, 10), deadline=None, database=None)
+@given(note=PANDOC_NOTES, quote=PANDOC_NOTES, title=PANDOC_NOTES)
+def test_no_note_escapes_its_place_in_pandoc(note, quote, title):
+    from annotations.formats import markdown_blocks as markdown
+
+    book = markdown.render(
+        markdown.heading("Book", 1)
+        + markdown.heading(title or "x", 2)
+        + markdown.blockquote([quote, "— first citation"])
+        + markdown.contained_note(note)
+        + markdown.blockquote(["second quote", "— second citation"])
+    )
+    document = pandoc(book)
+    assert [level for level, _ in pandoc_headings(document)] == [1, 2]
+    assert_pandoc_reads_the_book(document, ["— first citation", "— second citation"])
+
+
 def test_the_word_book_holds_a_note_as_plain_text(hostile_book, tmp_path):
     import docx
 
-    from annotations.export_formats import citation
+    from annotations.formats.base import citation
 
     path = tmp_path / "book.docx"
     call_command("export_annotations", "--format", "docx", "-o", str(path), stderr=io.StringIO())
