@@ -7,7 +7,9 @@ from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
+from annotations.anchoring import PARAGRAPH_JOINER
 from annotations.models import Annotation, tags_visible_to
+from annotations.permissions import Viewer
 from annotations.serializers import AnnotationSerializer
 from archive.models import Article
 
@@ -24,8 +26,11 @@ def reader_context(request: HttpRequest, article: Article) -> dict:
     return {
         "article": article.slug,
         "annotations": serializer.data,
+        # The paragraphs' ids in reading order, and what joins them in a quote.
+        "paragraphs": [p.pk for s in article.sections.all() for p in s.paragraphs.all()],
+        "paragraph_joiner": PARAGRAPH_JOINER,
+        "may_annotate": Viewer.of(user).may_annotate(),
         "tags": [tag.name for tag in tags_visible_to(user)],
-        "user": {"username": user.username} if user.is_authenticated else None,
         "api": reverse("api:annotations"),
         "orphans_url": reverse("annotations:list") + "?orphaned=1",
         "login_url": login_url(request),
