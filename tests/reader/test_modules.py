@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-MODULES = Path(__file__).resolve().parent.parent / "static" / "js" / "reader"
+MODULES = Path(__file__).resolve().parents[2] / "static" / "js" / "reader"
 IMPORT = re.compile(r'^import .* from "\./([^"]+)";$', re.M)
 
 
