@@ -89,7 +89,6 @@ def page_data(request: HttpRequest, article: Article, fixing: Annotation | None)
     )
     serializer = AnnotationSerializer(annotations, many=True, context={"request": request})
     return {
-        "article": article.slug,
         # Annotations in document order, each saying whether it is the viewer's own, whether
         # they may change it, and where each of its tags' pages is.
         "annotations": serializer.data,

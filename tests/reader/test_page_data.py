@@ -25,7 +25,6 @@ def page_data(client, url: str) -> dict:
 def test_it_says_everything_the_script_uses_and_nothing_else(client_for, users):
     data = page_data(client_for(users.owner), f"/articles/{NEW_LABOUR}/")
     assert set(data) == {
-        "article",
         "annotations",
         "paragraphs",
         "paragraph_joiner",

@@ -9,7 +9,7 @@ export async function save(reader, editing, body) {
     : await reader.api.create(body);
   if (saved.ok) {
     reader.annotations.set(saved.data);
-  } else if (saved.status === 412) {
+  } else if (saved.status === 412 && editing) {
     return { ...saved, errors: await changedElsewhere(reader, editing, "save") };
   }
   return saved;
