@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from annotations import urls as annotation_urls
@@ -28,6 +30,7 @@ account_urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", accounts.signup, name="signup"),
     path("token/", accounts.api_token, name="token"),
+    path("", accounts.account, name="account"),
 ]
 
 urlpatterns = [
@@ -38,6 +41,8 @@ urlpatterns = [
     path("api/", include((api_urlpatterns, "api"))),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says; the icon is an SVG.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg")), name="favicon"),
 ]
 
 # JSON under /api/, the site's own pages elsewhere.

@@ -67,10 +67,10 @@ def test_log_in_and_out(client, users):
 
 def test_token_page(client_for, users):
     client = client_for(users.owner)
-    page = client.get("/accounts/token/").content.decode()
+    page = client.get("/accounts/").content.decode()
     token = Token.objects.get(user=users.owner)
     assert f"Authorization: Token {token.key}" in page
-    client.post("/accounts/token/")
+    client.post("/accounts/token/", {"confirm": "on"})
     assert Token.objects.get(user=users.owner).key != token.key
     assert client_for(None).get("/accounts/token/").status_code == 302
 
