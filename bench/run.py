@@ -58,7 +58,7 @@ from pathlib import Path
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 from whoosh.index import create_in
 from archive import parsing
-from search.syntax import shingle_field, text_field, unstemmed_field
+from search.backends.whoosh.schema import shingle_field, text_field, unstemmed_field
 
 documents = []
 for path in sorted(Path(sys.argv[1]).rglob("*.txt")):
@@ -237,6 +237,8 @@ def bench_search(data_dir: Path, rounds: int) -> dict:
 
     from annotations.models import Annotation
     from search import syntax
+    from search.backends.whoosh.compile import matched
+    from search.backends.whoosh.schema import analyser
 
     client = Client()
     searcher_user = get_user_model().objects.filter(username=SEARCHER).first()
@@ -244,11 +246,12 @@ def bench_search(data_dir: Path, rounds: int) -> dict:
         client.force_login(searcher_user)
     index = open_dir(str(data_dir / "whoosh"))
     searcher = index.searcher()
-    parser = syntax.make_parser(index.schema)
+    parser = analyser(index.schema)
     queries = query_mix(searcher)
 
     def bare(text: str) -> None:
-        results = searcher.search(parser.parse(text), limit=20, terms=True)
+        query = matched(syntax.parse(text).tree, parser)  # Whoosh's own query, unexpanded
+        results = searcher.search(query, limit=20, terms=True)
         len(results)
         for hit in results:
             hit.highlights("text")

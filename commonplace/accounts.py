@@ -1,10 +1,12 @@
-"""Signing up, API tokens and lockouts; logging in and out are Django's own views."""
+"""Signing up, your account (password, API token) and lockouts; logging in and out are
+Django's own views."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm, UserCreationForm
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,15 +53,42 @@ def _next_url(request: HttpRequest) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """Your account: change your password; see your API token."""
+    form = PasswordChangeForm(request.user, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)  # stay logged in here, only here
+        messages.success(request, "Your password is changed. Other sessions are logged out.")
+        return redirect("accounts:account")
+    token, _ = Token.objects.get_or_create(user=request.user)
+    return render(request, "registration/account.html", {"form": form, "token": token})
+
+
+class NewTokenForm(forms.Form):
+    confirm = forms.BooleanField(
+        required=True, label="Yes, stop my current token working and make a new one"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def api_token(request: HttpRequest) -> HttpResponse:
-    """Show the caller's API token; POST makes a new one and retires the old."""
-    if request.method == "POST":
+    """Make a new API token, which retires the old one: only once the caller confirms,
+    since every script using the old one stops working."""
+    form = NewTokenForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
         Token.objects.filter(user=request.user).delete()
         Token.objects.create(user=request.user)
         messages.success(request, "Your old token no longer works; here is a new one.")
-        return redirect("accounts:token")
+        return redirect(f"{reverse('accounts:account')}#token")
     token, _ = Token.objects.get_or_create(user=request.user)
-    return render(request, "registration/token.html", {"token": token})
+    return render(request, "registration/token.html", {"form": form, "token": token})
+
+
+def _posted(request: HttpRequest):
+    """The form's data: an empty POST is a submitted form too, whose errors must show."""
+    return request.POST if request.method == "POST" else None
 
 
 class ObtainToken(ObtainAuthToken):

@@ -245,7 +245,7 @@ def _search_connection(url: str) -> dict:
         if not path:
             raise ImproperlyConfigured(f"SEARCH_URL={url!r} names no folder for the index.")
         return {
-            "ENGINE": "search.backends.CommonplaceWhooshEngine",
+            "ENGINE": "search.backends.whoosh.backend.CommonplaceWhooshEngine",
             "PATH": str(Path(path).resolve()),
             "WRITER_LIMITMB": env_int("SEARCH_WRITER_LIMITMB", 256),
             "WRITER_PROCS": env_int("SEARCH_WRITER_PROCS", 1),
@@ -253,7 +253,7 @@ def _search_connection(url: str) -> dict:
     if parts.scheme in ("elasticsearch", "elasticsearch+https"):
         scheme = "https" if parts.scheme.endswith("https") else "http"
         return {
-            "ENGINE": "search.elasticsearch.CommonplaceElasticsearchEngine",
+            "ENGINE": "search.backends.elasticsearch.CommonplaceElasticsearchEngine",
             "URL": f"{scheme}://{parts.netloc}/",
             "INDEX_NAME": parts.path.strip("/") or "commonplace",
         }

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from annotations import urls as annotation_urls
 from archive import urls as archive_urls
-from commonplace import accounts, health
+from commonplace import accounts, health, reader
 from search import urls as search_urls
 
 api_urlpatterns = [
@@ -16,21 +18,31 @@ api_urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
 ]
 
+# The archive's pages, and an article's own page: the reader, which shows more than the
+# archive knows (annotations, search marks), under the archive's name all the same.
+archive_urlpatterns = [
+    *archive_urls.urlpatterns,
+    path("articles/<slug:slug>/", reader.article_page, name="article"),
+]
+
 account_urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", accounts.signup, name="signup"),
     path("token/", accounts.api_token, name="token"),
+    path("", accounts.account, name="account"),
 ]
 
 urlpatterns = [
-    path("", include(archive_urls)),
+    path("", include((archive_urlpatterns, archive_urls.app_name))),
     path("", include(search_urls)),
     path("", include(annotation_urls)),
     path("accounts/", include((account_urlpatterns, "accounts"))),
     path("api/", include((api_urlpatterns, "api"))),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says; the icon is an SVG.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg")), name="favicon"),
 ]
 
 # JSON under /api/, the site's own pages elsewhere.

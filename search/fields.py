@@ -42,6 +42,13 @@ class ShingleField(indexes.CharField):
     field_type = "shingles"
 
 
+class AudienceTermsField(indexes.CharField):
+    """Words as "<audience>|<word>" (see search.syntax.note_term), space-separated: each
+    audience's vocabulary apart from the others'."""
+
+    field_type = "audience_terms"
+
+
 class TagTokensField(indexes.CharField):
     """Tag tokens that say who may see them (see search.tagging), space-separated."""
 

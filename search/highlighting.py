@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from whoosh import query
 from whoosh.analysis import Token
 from whoosh.highlight import (
     BasicFragmentScorer,
@@ -25,7 +24,8 @@ from whoosh.highlight import (
 from whoosh.lang.porter import stem
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from search.syntax import TEXT_FIELD, UNSTEMMED_FIELD, WORD_PATTERN, positive_leaves
+from search import syntax
+from search.backends.whoosh.schema import STEMMING_ANALYZER, WORD_PATTERN
 
 SNIPPET_CHARS = 240
 SNIPPET_SURROUND = 60
@@ -44,35 +44,28 @@ class _MarkFormatter(HtmlFormatter):
 class Highlighter:
     """Knows which words of a text a parsed query matches."""
 
-    def __init__(self, parsed_query: query.Query):
+    def __init__(self, tree: syntax.Node | None):
         self.stems: set[str] = set()
-        self.words: set[str] = set()
         self.prefixes: list[str] = []
         self.patterns: list[re.Pattern] = []
         self.fuzzy: list[tuple[str, int, int]] = []
         # A paragraph repeats its words, and hits share them: decide each word once.
         self._verdicts: dict[str, bool] = {}
-        for leaf in positive_leaves(parsed_query):
+        for leaf in syntax.positive_leaves(tree):
             self._add(leaf)
 
-    def _add(self, leaf: query.Query) -> None:
-        field = getattr(leaf, "fieldname", None)
-        if isinstance(leaf, query.Phrase):
-            (self.stems if field == TEXT_FIELD else self.words).update(leaf.words)
-        elif isinstance(leaf, query.FuzzyTerm):
-            self.fuzzy.append((leaf.text, leaf.maxdist, leaf.prefixlength))
-        elif isinstance(leaf, query.Prefix):
-            self.prefixes.append(leaf.text)
-        elif isinstance(leaf, query.Wildcard):
-            self.patterns.append(re.compile(fnmatch.translate(leaf.text)))
-        elif isinstance(leaf, query.Term) and isinstance(leaf.text, str):
-            if field == TEXT_FIELD:
-                self.stems.add(leaf.text)
-            elif field == UNSTEMMED_FIELD:
-                self.words.add(leaf.text)
+    def _add(self, leaf: syntax.Leaf) -> None:
+        if isinstance(leaf, syntax.Term | syntax.Phrase):
+            self.stems.update(token.text for token in STEMMING_ANALYZER(leaf.text, mode="query"))
+        elif isinstance(leaf, syntax.Fuzzy):
+            self.fuzzy.append((leaf.text.lower(), leaf.edits, leaf.prefix))
+        elif isinstance(leaf, syntax.Prefix):
+            self.prefixes.append(leaf.text.lower())
+        elif isinstance(leaf, syntax.Wildcard):
+            self.patterns.append(re.compile(fnmatch.translate(leaf.text.lower())))
 
     def __bool__(self) -> bool:
-        return bool(self.stems or self.words or self.prefixes or self.patterns or self.fuzzy)
+        return bool(self.stems or self.prefixes or self.patterns or self.fuzzy)
 
     def matches(self, word: str) -> bool:
         """Whether a lower-cased word of the text matches the query."""
@@ -82,7 +75,7 @@ class Highlighter:
         return verdict
 
     def _decide(self, word: str) -> bool:
-        if word in self.words or _stem(word) in self.stems:
+        if _stem(word) in self.stems:
             return True
         if any(word.startswith(prefix) for prefix in self.prefixes):
             return True

@@ -8,15 +8,15 @@ MAX_EXPANDING_TERMS expanding terms), each term is bounded when it is expanded (
 MAX_EXPANSIONS words per segment), and the whole search by a time budget, after which it
 answers with what it has found. Whatever a limit cut is said in the answer's messages.
 
-Plain Python and Whoosh, no Django: the backends pass the budget in.
+Plain Python, no Django and no backend: the backends pass the budget in.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import time
-
-from whoosh import collectors
+from contextlib import contextmanager
 
 # Edits a fuzzy term may ask for: the search box documents ~ (one) and ~2.
 MAX_EDITS = 2
@@ -132,54 +132,46 @@ def expansion_cut(term: str) -> str:
     )
 
 
-class DeadlineCollector(collectors.WrappingCollector):
-    """Stops a search when its time is up, raising Whoosh's TimeLimit; the collectors
-    around it keep what was collected until then.
+_search_scope = threading.local()
 
-    Whoosh's TimeLimitCollector cannot do this here: it looks at its timer only in its
-    own collect_matches(), which the filtering collectors wrapped around the top one
-    (search.backends) replace with their own loops over matches(); and its alarm signal
-    works in a main thread only, not in a server's threads. So the clock is read in
-    matches(), which every loop draws from, and before each segment's matcher is built.
+
+@contextmanager
+def one_search():
+    """Within this block one set of limits holds (one time budget, and the messages
+    saying what the limits cut: messages()), and what remembered() makes is made once:
+    each query text is parsed once, each expanding term expanded once per segment.
+
+    Whoosh expands such a term every time it is asked for it: to size it, then to match
+    it, in every segment, and again for the notes search and the "did you mean" check.
+    At 40,000 paragraphs each expansion reads the term file for about 10 ms. Nested
+    blocks share the outer one; nothing is kept after the outermost ends.
     """
-
-    def __init__(self, child, limits: SearchLimits):
-        super().__init__(child)
-        self.limits = limits
-
-    def set_subsearcher(self, subsearcher, offset):
-        if self.limits.expired:
-            raise collectors.TimeLimit
-        super().set_subsearcher(subsearcher, offset)
-
-    def matches(self):
-        limits = self.limits
-        for count, sub_docnum in enumerate(self.child.matches()):
-            if not count % MATCHES_BETWEEN_CHECKS and limits.expired:
-                raise collectors.TimeLimit
-            yield sub_docnum
+    if getattr(_search_scope, "memo", None) is not None:
+        yield
+        return
+    _search_scope.memo, _search_scope.limits = {}, SearchLimits()
+    try:
+        yield
+    finally:
+        _search_scope.memo = _search_scope.limits = None
 
 
-class ClockedReader:
-    """A segment reader whose word lists stop, raising TimeLimit, when the search's time
-    is up. A wildcard with nothing before it reads the whole vocabulary to find its
-    words, matching or not: half a second at 40,000 paragraphs, with no match to count."""
+def current() -> SearchLimits:
+    """This search's limits; outside one_search(), fresh ones starting now."""
+    return getattr(_search_scope, "limits", None) or SearchLimits()
 
-    def __init__(self, reader, limits: SearchLimits):
-        self._reader, self._limits = reader, limits
 
-    def __getattr__(self, name):
-        return getattr(self._reader, name)
+def messages() -> list[str]:
+    """What the limits of this search (so far) cut, to tell the reader."""
+    return list(current().messages)
 
-    def lexicon(self, fieldname):
-        return self._clocked(self._reader.lexicon(fieldname))
 
-    def expand_prefix(self, fieldname, prefix):
-        return self._clocked(self._reader.expand_prefix(fieldname, prefix))
-
-    def _clocked(self, words):
-        limits = self._limits
-        for count, word in enumerate(words):
-            if not count % WORDS_BETWEEN_CHECKS and limits.expired:
-                raise collectors.TimeLimit
-            yield word
+def remembered(key: tuple, keep: object, make):
+    """make(), once per search (see one_search); keep stays referenced meanwhile, so
+    that an id() in the key is not reused."""
+    memo = getattr(_search_scope, "memo", None)
+    if memo is None:
+        return make()
+    if key not in memo:
+        memo[key] = (keep, make())
+    return memo[key][1]

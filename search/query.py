@@ -1,7 +1,8 @@
 """Search the archive: one function behind the search page and /api/search.
 
-It speaks to the search engine through haystack's query API only, so that another
-backend can take Whoosh's place by configuration.
+It asks the configured backend one question, a SearchSpec, and turns its SearchAnswer
+(search.spec) into what the page and the API show, so that another backend can take
+Whoosh's place by configuration.
 """
 
 from __future__ import annotations
@@ -12,32 +13,23 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from haystack import connections
 
 from annotations.models import Annotation, Tag, tag_names_of
 from annotations.permissions import Viewer
-from archive.models import Paragraph, Section
-from search import syntax
+from archive.models import Section
+from search import limits, syntax
+from search.facets import BY_NAME, FACETS
 from search.fields import LABEL_SEPARATOR, NONE, OTHER
 from search.freshness import Corrections, corrections
 from search.highlighting import Highlighter
+from search.indexing import backend
+from search.spec import ParagraphHit, SearchAnswer, SearchSpec
 
 PAGE_SIZE = 20
 # A facet lists this many values at most; the others are folded into one OTHER bucket.
 FACET_LIMIT = 50
-FACETS = ("article", "section", "author", "year", "tag")
-# The article facet counts a slug-and-title keyword, so its labels come with the counts;
-# the tag facet counts tag tokens the viewer may see (see search.tagging).
-FACET_FIELDS = {"article": "article_facet", "tag": "tags"}
-FILTER_FIELDS = {"tag": "tags"}
 NOTES_SHOWN = 5
 SORTS = {"relevance": (), "document": ("document_order", "position")}
-NONE_LABELS = {
-    "section": "No numbered section",
-    "author": "Unknown author",
-    "year": "Undated",
-    "tag": "Untagged",
-}
 
 
 class PageOutOfRange(Exception):
@@ -113,64 +105,64 @@ class SearchOutcome:
         return (self.page - 1) * PAGE_SIZE + 1
 
 
-@syntax.one_search()
+@limits.one_search()
 def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
     """Paragraphs matching the request, with what the viewer may see of tags and notes."""
     outcome = SearchOutcome(request=request, page=request.page)
-    text = request.q.strip() or "*"
-    parsed = syntax.parse(text)
+    parsed = syntax.parse(request.q.strip() or "*")
     outcome.messages.extend(parsed.notes)
     if parsed.is_empty:
         outcome.messages.append(_nothing_to_search(request.q))
-        outcome.facets = {name: [] for name in FACETS}
+        outcome.facets = {facet.name: [] for facet in FACETS}
         return outcome
-
-    filters = {FILTER_FIELDS.get(k, k): v for k, v in request.filters.items()}
-    with_notes = bool(request.q.strip()) and request.page == 1
-    fixes = corrections()  # read before the backend opens its searcher
-    query = connections["default"].get_query()
-    query.raw_search(parsed.text, filters=filters, viewer=viewer, corrections=fixes)
-    query.add_model(Paragraph)
-    for name in FACETS:
-        query.add_field_facet(FACET_FIELDS.get(name, name))
     # Browsing without words has no relevance to rank by: keep the reading order.
     sort = request.sort if request.q.strip() else "document"
-    for sort_field in SORTS[sort]:
-        query.add_order_by(sort_field)
-    query.add_highlight()
-    start = (request.page - 1) * PAGE_SIZE
-    query.set_limits(start, start + PAGE_SIZE)
-
-    results = query.get_results()
-    outcome.count = query.get_count()
+    answer = backend().answer(
+        SearchSpec(
+            query=parsed,
+            viewer=viewer,
+            filters={BY_NAME[name].filtered: v for name, v in request.filters.items()},
+            facets=tuple(facet.counted for facet in FACETS),
+            sort=SORTS[sort],
+            start=(request.page - 1) * PAGE_SIZE,
+            size=PAGE_SIZE,
+            suggest=bool(request.q.strip()),
+            notes=NOTES_SHOWN if request.q.strip() and request.page == 1 else 0,
+            corrections=corrections(),  # read before the backend opens its searcher
+        )
+    )
+    outcome.count = answer.count
     outcome.num_pages = math.ceil(outcome.count / PAGE_SIZE)
     if outcome.count and request.page > outcome.num_pages:
         raise PageOutOfRange(outcome.num_pages)
-    outcome.hits = [_hit(result, request) for result in results]
-    outcome.facets = _facets(
-        query.get_facet_counts().get("fields", {}), request, outcome.count, viewer
-    )
-    outcome.suggestion = query.get_spelling_suggestion() if request.q.strip() else None
-    if with_notes:
-        outcome.notes, outcome.notes_count = search_notes(parsed.text, viewer, NOTES_SHOWN, fixes)
-    outcome.messages.extend(syntax.limit_messages())
+    outcome.hits = [_hit(hit, request) for hit in answer.hits]
+    outcome.facets = _facets(answer.facets, request, outcome.count, viewer)
+    outcome.suggestion = answer.suggestion
+    outcome.notes = _note_hits(list(answer.notes), parsed, viewer)
+    outcome.notes_count = answer.notes_count
+    outcome.messages.extend(answer.messages)
     return outcome
 
 
+@limits.one_search()
 def search_notes(
     text: str, viewer: Viewer, limit: int, fixes: Corrections | None = None
 ) -> tuple[list[NoteHit], int]:
     """Annotations whose note, quote or tags match, among those the viewer may see."""
-    fixes = corrections() if fixes is None else fixes
-    query = connections["default"].get_query()
-    query.raw_search(text, viewer=viewer, notes=True, suggest=False, corrections=fixes)
-    query.add_model(Annotation)
-    query.set_limits(0, limit)
-    ids = [int(result.pk) for result in query.get_results()]
-    return _note_hits(ids, text, viewer), query.get_count()
+    parsed = syntax.parse(text)
+    spec = SearchSpec(
+        query=parsed,
+        viewer=viewer,
+        size=0,
+        suggest=False,
+        notes=limit,
+        corrections=corrections() if fixes is None else fixes,
+    )
+    answer: SearchAnswer = backend().answer(spec)
+    return _note_hits(list(answer.notes), parsed, viewer), answer.notes_count
 
 
-def _note_hits(ids: list[int], text: str, viewer: Viewer) -> list[NoteHit]:
+def _note_hits(ids: list[int], parsed: syntax.ParsedQuery, viewer: Viewer) -> list[NoteHit]:
     """The annotations found, in the order found, with snippets of what matched."""
     if not ids:
         return []
@@ -178,7 +170,7 @@ def _note_hits(ids: list[int], text: str, viewer: Viewer) -> list[NoteHit]:
     found = viewer.readable(Annotation.objects.filter(pk__in=ids))
     visible = {a.pk: a for a in found.order_by().select_related("owner", "article")}
     tags = tag_names_of(visible)
-    highlighter = Highlighter(syntax.parse(text).query)
+    highlighter = Highlighter(parsed.tree)
     return [
         NoteHit(visible[pk], _note_snippet(visible[pk], highlighter), tags.get(pk, []))
         for pk in ids
@@ -203,21 +195,20 @@ def _nothing_to_search(q: str) -> str:
     )
 
 
-def _hit(result, request: SearchRequest) -> Hit:
-    url = reverse("archive:article", kwargs={"slug": result.article})
+def _hit(hit: ParagraphHit, request: SearchRequest) -> Hit:
+    url = reverse("archive:article", kwargs={"slug": hit.article_slug})
     if request.q.strip():
         url += "?" + urlencode({"q": request.q.strip()})
-    number = getattr(result, "section_number", None)
     return Hit(
-        paragraph_id=int(result.pk),
-        article_slug=result.article,
-        article_title=result.article_title,
-        section_number=int(number) if number is not None else None,
-        section_title=getattr(result, "section_title", None),
-        position=int(result.position),
-        snippet=result.highlighted["text"][0],
-        url=f"{url}#p-{result.pk}",
-        score=result.score,
+        paragraph_id=hit.paragraph_id,
+        article_slug=hit.article_slug,
+        article_title=hit.article_title,
+        section_number=hit.section_number,
+        section_title=hit.section_title,
+        position=hit.position,
+        snippet=SafeString(hit.snippet),
+        url=f"{url}#p-{hit.paragraph_id}",
+        score=hit.score,
     )
 
 
@@ -225,8 +216,9 @@ def _facets(
     counts: dict, request: SearchRequest, total: int, viewer: Viewer
 ) -> dict[str, list[FacetBucket]]:
     facets = {}
-    for name in FACETS:
-        pairs = [(str(value), n) for value, n in counts.get(FACET_FIELDS.get(name, name), []) if n]
+    for facet in FACETS:
+        name = facet.name
+        pairs = [(str(value), n) for value, n in counts.get(facet.counted, ()) if n]
         selected = request.filters.get(name)
         # An article value is "slug<separator>title": the label travels with the value.
         # The separator sorts before any character of a slug, so ranking the whole value
@@ -268,7 +260,8 @@ def _limit(
 
 
 def _labels(name: str, values: list[str], request: SearchRequest, viewer: Viewer) -> dict[str, str]:
-    labels = {value: NONE_LABELS[name] for value in values if value == NONE and name in NONE_LABELS}
+    none_label = BY_NAME[name].none_label
+    labels = {value: none_label for value in values if value == NONE and none_label}
     if name == "section":
         labels.update(_section_labels(values, request.filters.get("article")))
     elif name == "tag" and any(value != NONE for value in values):

@@ -2,9 +2,12 @@ from haystack import indexes
 
 from annotations.models import Annotation
 from archive.models import Article, Paragraph
+from search import syntax
+from search.backends.whoosh.schema import UNSTEMMED_ANALYZER
 from search.fields import (
     LABEL_SEPARATOR,
     NONE,
+    AudienceTermsField,
     KeywordField,
     ShingleField,
     SortableIntegerField,
@@ -88,7 +91,7 @@ class AnnotationIndex(indexes.SearchIndex, indexes.Indexable):
     # Haystack wants one document field, named alike, in every index; notes leave it empty.
     text = indexes.CharField(document=True)
     note_text = StemmedTextField()
-    note_exact = UnstemmedTextField()
+    note_terms = AudienceTermsField()
     note_shingles = ShingleField()
     article = KeywordField(model_attr="article__slug")
     article_id = KeywordField(model_attr="article_id")
@@ -114,7 +117,11 @@ class AnnotationIndex(indexes.SearchIndex, indexes.Indexable):
         tags = " ".join(tag.name for tag in annotation.tags.all())
         return "\n\n".join(part for part in (annotation.note, annotation.quote, tags) if part)
 
-    prepare_note_exact = prepare_note_shingles = prepare_note_text
+    prepare_note_shingles = prepare_note_text
+
+    def prepare_note_terms(self, annotation: Annotation) -> str:
+        words = (token.text for token in UNSTEMMED_ANALYZER(self.prepare_note_text(annotation)))
+        return syntax.indexed_note_terms(annotation.audience, words)
 
     def prepare_position(self, annotation: Annotation) -> int:
         paragraph = annotation.start_paragraph

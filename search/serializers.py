@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from search import facets
 from search.fields import NONE, OTHER
 from search.query import FACET_LIMIT, SORTS
 from search.syntax import MAX_QUERY_CHARS
@@ -34,7 +35,7 @@ class SearchParamsSerializer(serializers.Serializer):
         help_text=f"Values per facet, largest first (0 for all); the rest are one {OTHER} bucket.",
     )
 
-    FILTERS = ("article", "section", "author", "year", "tag")
+    FILTERS = facets.NAMES
 
 
 class HitArticleSerializer(serializers.Serializer):
@@ -89,12 +90,11 @@ class FacetBucketSerializer(serializers.Serializer):
         return {"value": bucket.value, "label": bucket.label, "count": bucket.count}
 
 
-class FacetsSerializer(serializers.Serializer):
-    article = FacetBucketSerializer(many=True)
-    section = FacetBucketSerializer(many=True)
-    author = FacetBucketSerializer(many=True)
-    year = FacetBucketSerializer(many=True)
-    tag = FacetBucketSerializer(many=True)
+FacetsSerializer = type(
+    "FacetsSerializer",
+    (serializers.Serializer,),
+    {name: FacetBucketSerializer(many=True) for name in facets.NAMES},
+)
 
 
 class NoteHitSerializer(serializers.Serializer):

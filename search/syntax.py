@@ -1,31 +1,22 @@
-"""The query language of the search box, and the analyzers that make it work.
+"""The query language of the search box, parsed once into a tree that owes nothing to
+any backend: each backend compiles the tree (search.backends.whoosh.compile,
+search.backends.es_dsl), so that every backend searches the same query.
 
-Words must all match; "exact phrases", OR, NOT and -word, prefix*, and fuzzy~ work as a
-reader expects. Stemmed words search the stemmed text ("elections" finds "election");
-prefix, wildcard and fuzzy terms search an unstemmed copy, because stems break them
-("goverment~" would otherwise look for "gover~").
+Words must all match; "exact phrases", OR, NOT and -word, +word, prefix*, wildcards and
+fuzzy~ work as a reader expects. Words search the stemmed text ("elections" finds
+"election"); prefix, wildcard and fuzzy terms search an unstemmed copy, because stems
+break them ("goverment~" would otherwise look for "gover~"). "field:value" stays text:
+nobody may query internal fields.
+
+Whoosh's query parser tags the text (quotes, brackets, operators, marks); its syntax
+nodes are read into the tree here, before any analysis.
 """
 
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager
-from dataclasses import dataclass
-from itertools import islice
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
-from whoosh import query
-from whoosh.analysis import (
-    LowercaseFilter,
-    RegexTokenizer,
-    ShingleFilter,
-    StemFilter,
-    StemmingAnalyzer,
-    StopFilter,
-)
-from whoosh.analysis.tokenizers import default_pattern
-from whoosh.codec.base import Automata
-from whoosh.collectors import TimeLimit
-from whoosh.fields import TEXT, Schema
 from whoosh.qparser import (
     FieldsPlugin,
     FuzzyTermPlugin,
@@ -33,6 +24,8 @@ from whoosh.qparser import (
     QueryParser,
     RangePlugin,
 )
+from whoosh.qparser import syntax as nodes
+from whoosh.qparser.plugins import PhrasePlugin, PrefixPlugin, WildcardPlugin
 
 from search import limits
 
@@ -43,41 +36,138 @@ SHINGLE_FIELD = "shingles"
 # number) reaches the paragraphs' vocabulary, statistics or "did you mean".
 NOTE_FIELDS = {
     TEXT_FIELD: "note_text",
-    UNSTEMMED_FIELD: "note_exact",
+    UNSTEMMED_FIELD: "note_terms",
     SHINGLE_FIELD: "note_shingles",
 }
-# The field that answers a two-word phrase of each stemmed field.
-_SHINGLES_OF = {TEXT_FIELD: SHINGLE_FIELD, NOTE_FIELDS[TEXT_FIELD]: NOTE_FIELDS[SHINGLE_FIELD]}
+# The notes' unstemmed words are indexed as "<audience>|<word>", the audience being the
+# note's own (annotations.permissions): a term that stands for the words it matches is
+# expanded among the words of one audience's notes at a time (see on_note_fields).
+NOTE_TERM_SEPARATOR = "|"
 MAX_QUERY_CHARS = 500
-
-# What a word is, to the unstemmed analyzer and the highlighter: Whoosh's default.
-WORD_PATTERN = default_pattern
-STEMMING_ANALYZER = StemmingAnalyzer()
-UNSTEMMED_ANALYZER = RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
-# Each pair of neighbouring stems, stop words left out as in the stemmed text, is one
-# term: a two-word phrase is then one lookup instead of a position check per document.
-SHINGLE_ANALYZER = (
-    RegexTokenizer() | LowercaseFilter() | StopFilter() | StemFilter() | ShingleFilter(2, sep=" ")
-)
-
-_UNSTEMMED_QUERIES = (query.FuzzyTerm, query.Prefix, query.Wildcard)
+# A fuzzy term keeps its first letter ("word~2/3" asks for more): misspellings rarely
+# touch it, and scanning every word in the index instead costs twenty times more.
+FUZZY_PREFIX = 1
+# What Whoosh's wildcard plugin takes for "?" and "*".
+_WILDCARDS = frozenset("*?\u055e\u061f\u1367")
 # + and - only count at the start of a word: "left-of-centre" is one hyphenated word.
 _PLUS = r"(?<![^\s(])\+(?=\S)"
 _MINUS = r"(?<![^\s(])-(?=\S)"
 
 
-# A fuzzy term keeps its first letter ("word~2/3" asks for more): misspellings rarely
-# touch it, and scanning every word in the index instead costs twenty times more.
-FUZZY_PREFIX = 1
+# The tree ------------------------------------------------------------------------------
 
 
-class SearchQueryParser(QueryParser):
-    """Whoosh's parser, with fuzzy and prefix terms sent to the unstemmed field."""
+@dataclass(frozen=True)
+class Term:
+    """A word as typed, searched by what the field's analysis makes of it (a hyphenated
+    word is several: a phrase). span is where it stands in the query text."""
 
-    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
-        if fieldname == TEXT_FIELD and termclass in _UNSTEMMED_QUERIES:
-            fieldname = UNSTEMMED_FIELD
-        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+    text: str
+    field: str = TEXT_FIELD
+    boost: float = 1.0
+    span: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words in this order; slop 1 is next to each other, as Whoosh counts it."""
+
+    text: str
+    field: str = TEXT_FIELD
+    slop: int = 1
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """Words that start with the text; with an audience, among the words of that
+    audience's notes only (see note_term)."""
+
+    text: str
+    field: str = UNSTEMMED_FIELD
+    boost: float = 1.0
+    audience: str | None = None
+
+
+@dataclass(frozen=True)
+class Wildcard:
+    """A pattern with * (any letters) and ? (one letter); audience as for Prefix."""
+
+    text: str
+    field: str = UNSTEMMED_FIELD
+    boost: float = 1.0
+    audience: str | None = None
+
+
+@dataclass(frozen=True)
+class Fuzzy:
+    """Words at most `edits` edits away, their first `prefix` letters unchanged;
+    audience as for Prefix."""
+
+    text: str
+    edits: int = 1
+    prefix: int = FUZZY_PREFIX
+    field: str = UNSTEMMED_FIELD
+    boost: float = 1.0
+    audience: str | None = None
+
+
+@dataclass(frozen=True)
+class Every:
+    """Every document: "*" alone."""
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Node
+
+
+@dataclass(frozen=True)
+class AndNot:
+    """What `keep` matches but `drop` does not ("a -b")."""
+
+    keep: Node
+    drop: Node
+
+
+@dataclass(frozen=True)
+class AndMaybe:
+    """What `required` matches, ranked higher where `optional` matches too ("+a b")."""
+
+    required: Node
+    optional: Node
+
+
+Leaf = Term | Phrase | Prefix | Wildcard | Fuzzy
+Node = Leaf | Every | And | Or | Not | AndNot | AndMaybe
+LEAVES = (Term, Phrase, Prefix, Wildcard, Fuzzy)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What was searched (the text after its bounds), its tree, and notes saying what
+    was ignored or changed and why. tree is None when there is nothing to search."""
+
+    text: str
+    tree: Node | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.tree is None
+
+
+# Parsing -------------------------------------------------------------------------------
 
 
 class _FuzzyPlugin(FuzzyTermPlugin):
@@ -88,8 +178,8 @@ class _FuzzyPlugin(FuzzyTermPlugin):
         return node
 
 
-def make_parser(schema: Schema) -> SearchQueryParser:
-    parser = SearchQueryParser(TEXT_FIELD, schema)
+def _make_tagger() -> QueryParser:
+    parser = QueryParser(TEXT_FIELD, None)
     # "field:value" must stay text: it would let anyone query internal fields.
     parser.remove_plugin_class(FieldsPlugin)
     parser.remove_plugin_class(RangePlugin)
@@ -98,197 +188,17 @@ def make_parser(schema: Schema) -> SearchQueryParser:
     return parser
 
 
-def text_field(**options) -> TEXT:
-    """The stemmed text: hyphenated words search as phrases ("left-of-centre")."""
-    return TEXT(analyzer=STEMMING_ANALYZER, multitoken_query="phrase", **options)
+_TAGGER = _make_tagger()
 
 
-def unstemmed_field(**options) -> TEXT:
-    return TEXT(analyzer=UNSTEMMED_ANALYZER, multitoken_query="phrase", **options)
+def parse(text: str) -> ParsedQuery:
+    """Parse what a reader typed, once per search (see limits.one_search); never raises."""
+    return limits.remembered(("parse", text), None, lambda: _parse(text))
 
 
-def shingle_field(**options) -> TEXT:
-    return TEXT(analyzer=SHINGLE_ANALYZER, phrase=False, **options)
-
-
-_search_scope = threading.local()
-
-
-@contextmanager
-def one_search():
-    """Within this block, each query text is parsed once, a fuzzy, prefix or wildcard
-    term of a query run by for_search() is expanded into the words it matches once per
-    segment, and one set of limits (search.limits) holds: one time budget, and the
-    messages saying what the limits cut (limit_messages()).
-
-    Whoosh expands such a term every time it is asked for it: to size it, then to match
-    it, in every segment, and again for the notes search and the "did you mean" check.
-    At 40,000 paragraphs each expansion reads the term file for about 10 ms. Nested
-    blocks share the outer one; nothing is kept after the outermost ends.
-    """
-    if getattr(_search_scope, "memo", None) is not None:
-        yield
-        return
-    _search_scope.memo, _search_scope.limits = {}, limits.SearchLimits()
-    try:
-        yield
-    finally:
-        _search_scope.memo = _search_scope.limits = None
-
-
-def current_limits() -> limits.SearchLimits:
-    """This search's limits; outside one_search(), fresh ones starting now."""
-    return getattr(_search_scope, "limits", None) or limits.SearchLimits()
-
-
-def limit_messages() -> list[str]:
-    """What the limits of this search (so far) cut, to tell the reader."""
-    return list(current_limits().messages)
-
-
-def _remembered(key: tuple, keep: object, make):
-    """make(), once per search (see one_search); keep stays referenced meanwhile, so
-    that an id() in the key is not reused."""
-    memo = getattr(_search_scope, "memo", None)
-    if memo is None:
-        return make()
-    if key not in memo:
-        memo[key] = (keep, make())
-    return memo[key][1]
-
-
-class _ExpandedOnce:
-    """Expanded once per segment per search, into MAX_EXPANSIONS words at most, and only
-    within the search's time: each word costs a postings reader (about 1 ms)."""
-
-    def _btexts(self, ixreader):
-        return _remembered(
-            ("expand", id(ixreader), repr(self)), ixreader, lambda: self._cut(ixreader)
-        )
-
-    def _cut(self, ixreader) -> list:
-        bounds = current_limits()
-        if bounds.expired:
-            raise TimeLimit
-        clocked = limits.ClockedReader(ixreader, bounds)
-        words = list(islice(self._words(clocked), limits.MAX_EXPANSIONS + 1))
-        if len(words) > limits.MAX_EXPANSIONS:
-            bounds.tell(limits.expansion_cut(self._as_typed()))
-            del words[limits.MAX_EXPANSIONS :]
-        return words
-
-    def _words(self, reader):
-        return super()._btexts(reader)  # the Whoosh query's own expansion
-
-    def _as_typed(self) -> str:
-        return f"{self.text}*" if isinstance(self, query.Prefix) else str(self.text)
-
-
-class _FuzzyTerm(_ExpandedOnce, query.FuzzyTerm):
-    def _words(self, reader):
-        """As a segment reader's terms_within() finds them, walking its words with a
-        Levenshtein automaton; but the automaton is built once per search, not once
-        per segment (50 ms for a long word at two edits)."""
-        if not reader.is_atomic():
-            return super()._words(reader)
-        key = ("automaton", self.text, self.maxdist, self.prefixlength)
-        automaton = _remembered(
-            key, None, lambda: Automata.levenshtein_dfa(self.text, self.maxdist, self.prefixlength)
-        )
-        words = reader.schema[self.fieldname].spelling_fieldname(self.fieldname)
-        return Automata.find_matches(automaton, reader.cursor(words))
-
-    def _as_typed(self) -> str:
-        return f"{self.text}~{self.maxdist}"
-
-
-class _Prefix(_ExpandedOnce, query.Prefix):
-    pass
-
-
-class _Wildcard(_ExpandedOnce, query.Wildcard):
-    pass
-
-
-def _expanded_once(node: query.Query) -> query.Query:
-    if type(node) is query.FuzzyTerm:
-        return _FuzzyTerm(
-            node.fieldname,
-            node.text,
-            node.boost,
-            min(node.maxdist, limits.MAX_EDITS),
-            node.prefixlength,
-            node.constantscore,
-        )
-    if type(node) in (query.Prefix, query.Wildcard):
-        kind = _Prefix if type(node) is query.Prefix else _Wildcard
-        return kind(node.fieldname, node.text, node.boost, node.constantscore)
-    return node
-
-
-def for_search(node: query.Query) -> query.Query:
-    """The query to run: each exact phrase answered from the shingles first, each fuzzy,
-    prefix or wildcard term expanded once per search (see one_search), "*" as every
-    document.
-
-    Two words are one shingle; a longer phrase must hold all its shingles, so its
-    positions are checked only in the few documents that do.
-    """
-    if isinstance(node, query.Phrase):
-        shingles = _SHINGLES_OF.get(node.fieldname)
-        if shingles is None or node.slop > 1 or len(node.words) < 2:
-            return node
-        pairs = [
-            query.Term(shingles, f"{first} {second}", boost=node.boost)
-            for first, second in zip(node.words, node.words[1:], strict=False)
-        ]
-        return pairs[0] if len(pairs) == 1 else query.And([*pairs, node])
-    if isinstance(node, query.Every):
-        # "*" alone: every document. Whoosh answers Every(field) by reading the postings
-        # of every word of the field (seconds at 40,000 paragraphs); Every() by counting.
-        return query.Every(boost=node.boost)
-    if node.is_leaf():
-        return _expanded_once(node)
-    return node.apply(for_search)
-
-
-def on_note_fields(node: query.Query) -> query.Query:
-    """The same query, asked of the notes' fields instead of the paragraphs'."""
-    if node.is_leaf() or isinstance(node, query.Phrase):
-        fieldname = getattr(node, "fieldname", None)
-        if fieldname not in NOTE_FIELDS:
-            return node
-        moved = node.copy()
-        moved.fieldname = NOTE_FIELDS[fieldname]
-        return moved
-    return node.apply(on_note_fields)
-
-
-# Enough of a schema to parse a query anywhere, without an index at hand.
-QUERY_SCHEMA = Schema(**{TEXT_FIELD: text_field(), UNSTEMMED_FIELD: unstemmed_field()})
-_QUERY_PARSER = make_parser(QUERY_SCHEMA)
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    text: str
-    query: query.Query
-    notes: tuple[str, ...] = ()
-
-    @property
-    def is_empty(self) -> bool:
-        return self.query is query.NullQuery or isinstance(self.query, type(query.NullQuery))
-
-
-def parse(text: str, parser: SearchQueryParser | None = None) -> ParsedQuery:
-    """Parse what a reader typed; never raises. Notes say what was ignored and why."""
-    parser = parser or _QUERY_PARSER
-    return _remembered(("parse", text, id(parser)), parser, lambda: _parse(text, parser))
-
-
-def _parse(text: str, parser: SearchQueryParser) -> ParsedQuery:
+def _parse(text: str) -> ParsedQuery:
     text = text.strip()[:MAX_QUERY_CHARS]
-    notes = []
+    notes: list[str] = []
     if text.count('"') % 2:
         notes.append("The unmatched quotation mark was ignored.")
         last = text.rfind('"')
@@ -298,21 +208,128 @@ def _parse(text: str, parser: SearchQueryParser) -> ParsedQuery:
         text = text.replace("(", " ").replace(")", " ")
     text, bounds = limits.bounded_text(text)
     notes.extend(bounds)
-    parsed = parser.parse(text)
-    if parsed is None:
-        parsed = query.NullQuery
-    return ParsedQuery(text=text, query=parsed.normalize(), notes=tuple(notes))
+    tree = _read(_TAGGER.process(text), notes)
+    return ParsedQuery(text=text, tree=tree, notes=tuple(notes))
 
 
-def positive_leaves(node: query.Query):
-    """The terms a match must contain: not those under NOT, which nothing shows."""
-    if isinstance(node, query.Not):
+def _read(node, notes: list[str], scale: float = 1.0) -> Node | None:
+    """The tree of a Whoosh syntax node; None for what searches nothing. A group's boost
+    ("(a b)^2") is its words' boost."""
+    boost = getattr(node, "boost", 1.0) * scale
+    if isinstance(node, nodes.GroupNode):
+        read = [_read(child, notes, boost) for child in node.nodes]
+    if isinstance(node, nodes.AndNotGroup | nodes.AndMaybeGroup):
+        first, second = read
+        if first is None or second is None:
+            return first  # with nothing to keep, nothing is found: Whoosh's rule
+        kind = AndMaybe if isinstance(node, nodes.AndMaybeGroup) else AndNot
+        return kind(first, second)
+    if isinstance(node, nodes.NotGroup):
+        return Not(read[0]) if read and read[0] is not None else None
+    if isinstance(node, nodes.GroupNode):
+        children = tuple(child for child in read if child is not None)
+        if len(children) < 2:
+            return children[0] if children else None
+        return Or(children) if isinstance(node, nodes.OrGroup) else And(children)
+    if isinstance(node, PhrasePlugin.PhraseNode):
+        return Phrase(node.text, slop=node.slop, boost=boost)
+    if isinstance(node, FuzzyTermPlugin.FuzzyTermNode):
+        return _fuzzy(node, boost, notes)
+    if isinstance(node, PrefixPlugin.PrefixNode):
+        return Prefix(node.text, boost=boost)
+    if isinstance(node, WildcardPlugin.WildcardNode):
+        return _wildcard(node.text, boost)
+    if isinstance(node, nodes.TextNode) and node.text:
+        return Term(node.text, boost=boost, span=(node.startchar, node.endchar))
+    return None
+
+
+def _fuzzy(node, boost: float, notes: list[str]) -> Fuzzy:
+    prefix = node.prefixlength
+    if prefix > len(node.text):
+        # "a~2/3" asks to keep more letters than the word has: it keeps them all (the
+        # automaton that finds its words cannot be built otherwise).
+        notes.append(
+            f"“{node.text}” has fewer than {prefix} letters to keep unchanged, "
+            f"so all {len(node.text)} were kept."
+        )
+        prefix = len(node.text)
+    return Fuzzy(node.text, min(node.maxdist, limits.MAX_EDITS), prefix, boost=boost)
+
+
+def _wildcard(text: str, boost: float) -> Node:
+    if text == "*":
+        return Every()  # "*" alone: every document, not every word
+    if text.endswith("*") and not _WILDCARDS & set(text[:-1]):
+        return Prefix(text[:-1], boost=boost)
+    return Wildcard(text, boost=boost)
+
+
+# Reading the tree ----------------------------------------------------------------------
+
+
+def positive_leaves(node: Node | None) -> Iterator[Leaf]:
+    """The terms a match must or may contain: not those under NOT, which nothing shows."""
+    if node is None or isinstance(node, Not | Every):
         return
-    if isinstance(node, query.AndNot):
-        yield from positive_leaves(node.a)
-        return
-    if isinstance(node, query.Phrase) or node.is_leaf():
+    if isinstance(node, LEAVES):
         yield node
-        return
-    for child in node.children():
-        yield from positive_leaves(child)
+    elif isinstance(node, AndNot):
+        yield from positive_leaves(node.keep)
+    elif isinstance(node, AndMaybe):
+        yield from positive_leaves(node.required)
+        yield from positive_leaves(node.optional)
+    else:
+        for child in node.children:
+            yield from positive_leaves(child)
+
+
+def transformed(node: Node, leaf: Callable[[Leaf], Node]) -> Node:
+    """The same tree with each leaf replaced by leaf(it)."""
+    if isinstance(node, LEAVES):
+        return leaf(node)
+    if isinstance(node, And | Or):
+        return type(node)(tuple(transformed(child, leaf) for child in node.children))
+    if isinstance(node, Not):
+        return Not(transformed(node.child, leaf))
+    if isinstance(node, AndNot):
+        return AndNot(transformed(node.keep, leaf), transformed(node.drop, leaf))
+    if isinstance(node, AndMaybe):
+        return AndMaybe(transformed(node.required, leaf), transformed(node.optional, leaf))
+    return node
+
+
+def on_note_fields(node: Node, audiences) -> Node:
+    """The same query, asked of the notes' fields instead of the paragraphs', for a
+    viewer who holds these audiences (at least one).
+
+    A prefix, wildcard or fuzzy term stands for the words it matches, and how many it
+    matches shows (the cap on expansions says so, and cuts them alphabetically): so it is
+    expanded among the words of each audience's notes in turn, never among words of
+    notes the viewer may not see.
+    """
+    audiences = sorted(audiences)
+
+    def move(leaf: Leaf) -> Node:
+        moved = replace(leaf, field=NOTE_FIELDS[leaf.field])
+        if isinstance(leaf, Term | Phrase):
+            return moved
+        each = tuple(replace(moved, audience=audience) for audience in audiences)
+        return each[0] if len(each) == 1 else Or(each)
+
+    return transformed(node, move)
+
+
+def note_term(leaf: Prefix | Wildcard | Fuzzy) -> tuple[str, int]:
+    """A term's text as the notes' words are indexed (lower-cased, after its audience),
+    and how many characters of it the audience takes."""
+    text = leaf.text.lower()
+    if leaf.audience is None:
+        return text, 0
+    head = f"{leaf.audience}{NOTE_TERM_SEPARATOR}"
+    return head + text, len(head)
+
+
+def indexed_note_terms(audience: str, words) -> str:
+    """A note's words, as its index document holds them (see note_term)."""
+    return " ".join(f"{audience}{NOTE_TERM_SEPARATOR}{word}" for word in words)

@@ -6,20 +6,13 @@ from django.shortcuts import render
 
 from annotations.permissions import Viewer
 from archive.models import Article
+from search import facets
 from search.api import search_request
 from search.backends import SearchUnavailable
-from search.query import FACETS, PageOutOfRange, SearchOutcome, search
+from search.query import PageOutOfRange, SearchOutcome, search
 from search.serializers import SearchParamsSerializer
 
 logger = logging.getLogger(__name__)
-
-FACET_TITLES = {
-    "article": "Article",
-    "section": "Section",
-    "author": "Author",
-    "year": "Year",
-    "tag": "Tag",
-}
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
@@ -35,7 +28,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         params.is_valid()
     viewer = Viewer.of(request.user)
     search_req = search_request(params.validated_data, viewer)
-    context = {"search": search_req, "errors": errors, "facet_titles": FACET_TITLES}
+    context = {"search": search_req, "errors": errors, "facet_titles": facets.TITLES}
     if search_req.is_blank:
         context["articles"] = Article.objects.with_counts()[:20]
         return render(request, "search/search.html", context)
@@ -51,5 +44,5 @@ def search_page(request: HttpRequest) -> HttpResponse:
         outcome = SearchOutcome(request=search_req, messages=[SearchUnavailable.message])
         status = 503
     context["outcome"] = outcome
-    context["facets"] = [(name, outcome.facets.get(name, [])) for name in FACETS]
+    context["facets"] = [(name, outcome.facets.get(name, [])) for name in facets.NAMES]
     return render(request, "search/search.html", context, status=status)

@@ -1,8 +1,10 @@
 import copy
 import io
+import os
 import re
 import shutil
 import threading
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -105,6 +107,55 @@ def ingested(db, corpus_snapshot, search_index):
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
     shutil.copytree(index, search_index, dirs_exist_ok=True)
+
+
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL")
+
+
+@contextmanager
+def elasticsearch_index(url: str):
+    """Point haystack's default connection at an Elasticsearch index of its own meanwhile,
+    and delete the index afterwards."""
+    info = {
+        "default": {
+            "ENGINE": "search.backends.elasticsearch.CommonplaceElasticsearchEngine",
+            "URL": url,
+            "INDEX_NAME": f"commonplace-test-{uuid.uuid4().hex[:10]}",
+        }
+    }
+    original = haystack.connections.connections_info
+    haystack.connections.connections_info = info
+    haystack.connections.thread_local = threading.local()
+    try:
+        with override_settings(HAYSTACK_CONNECTIONS=info):
+            yield info
+            backend = haystack.connections["default"].get_backend()
+            backend.conn.indices.delete(index=backend.index_name, ignore=404)
+    finally:
+        haystack.connections.connections_info = original
+        haystack.connections.thread_local = threading.local()
+
+
+@pytest.fixture(params=["whoosh", "elasticsearch"])
+def each_backend(request, ingested):
+    """The bundled corpus, searched on each backend in turn: on the Whoosh index that
+    `ingested` made, then on a real Elasticsearch 7 (an index of its own, filled from the
+    database) when ELASTICSEARCH_URL is set, skipped otherwise:
+    `ELASTICSEARCH_URL=http://127.0.0.1:9200 make test` with the elasticsearch extra."""
+    if request.param == "whoosh":
+        yield request.param
+        return
+    if not ELASTICSEARCH_URL:
+        pytest.skip("set ELASTICSEARCH_URL to run the search suite on Elasticsearch")
+    from search import indexing
+
+    with elasticsearch_index(ELASTICSEARCH_URL):
+        indexing.rebuild()
+        yield request.param
+
+
+# Runs a test once per backend (see each_backend).
+on_each_backend = pytest.mark.usefixtures("each_backend")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from annotations.permissions import Viewer
 from archive.models import Paragraph
 from search import indexing, outbox, query
-from tests.conftest import annotate
+from tests.conftest import annotate, on_each_backend
 
 pytestmark = pytest.mark.usefixtures("ingested")
 
@@ -40,6 +40,7 @@ def create(client, phrase, **fields):
     return response.json()
 
 
+@on_each_backend
 def test_the_index_follows_annotations_after_commit(owner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         created = create(owner, "prawn cocktail offensive to evolve", tags=["City", "Finance"])
@@ -74,6 +75,7 @@ def test_the_index_follows_annotations_after_commit(owner, django_capture_on_com
     assert outbox.pending_count() == 0
 
 
+@on_each_backend
 def test_notes_and_tags_are_searchable(owner, users):
     annotate(users.owner, "prawn cocktail", note="The elephant in the room", tags=["Metaphor"])
     indexing.flush()
@@ -231,3 +233,30 @@ def test_paragraph_scores_owe_nothing_to_notes(users, client_for):
         annotate(users.owner, "prawn cocktail", note=f"cocktail cocktail prawn {n}")
     indexing.flush()
     assert scores() == before
+
+
+# Enough words of one prefix, all before "zqzz" in the alphabet, to pass the cut.
+HIDDEN_WORDS = " ".join(f"zq{a}{b}" for a in "abcdefghij" for b in "abcdefghij")
+
+
+@pytest.mark.parametrize("q", ["zq*", "zq?z", "zqzy~1", "zqzz"])
+def test_expanding_a_term_in_notes_never_counts_words_of_notes_one_may_not_see(
+    users, client_for, settings, q
+):
+    """A private note's words once stood among the words a prefix, wildcard or fuzzy term
+    expanded to in the notes: the "matches too many words" message, and where the cut
+    fell (which shared notes were then found), told others what the note held."""
+    settings.COMMONPLACE_ANONYMOUS_READS_SHARED = True
+    annotate(users.other, "Momentum", note="zqzz, shared", visibility="shared")
+    indexing.flush()
+    readers = [client_for(None), client_for(users.other), client_for(users.staff)]
+    before = [search(reader, q=q) for reader in readers]
+    assert before[1]["notes"]["count"] == 1  # the shared note is found, by its writer too
+    annotate(users.owner, "prawn cocktail", note=HIDDEN_WORDS)
+    indexing.flush()
+    assert [search(reader, q=q) for reader in readers] == before
+    # Its writer searches their own note's words (the cut said, as it happens), and still
+    # finds the shared note, whose word comes after the cut.
+    mine = search(client_for(users.owner), q="zq*")
+    assert mine["notes"]["count"] == 2
+    assert any(m.startswith("zq* matches too many words") for m in mine["messages"])

@@ -103,3 +103,24 @@ def test_did_you_mean_looks_up_a_bounded_number_of_words(client):
     assert data["count"] == 0
     # The fourth unknown word is not looked up: no suggestion can find more.
     assert data["suggestion"] is None
+
+
+def test_a_fuzzy_prefix_longer_than_its_word_keeps_the_whole_word_with_a_message(client):
+    # "a~2/3" asked to keep three letters of a one-letter word: it raised a 500.
+    data = api(client, q="labour~1/99")
+    assert data["count"] == api(client, q="labour~1/6")["count"] > 0
+    assert data["messages"] == [
+        "“labour” has fewer than 99 letters to keep unchanged, so all 6 were kept."
+    ]
+    assert api(client, q="a~2/3")["messages"] == [
+        "“a” has fewer than 3 letters to keep unchanged, so all 1 were kept."
+    ]
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["a~2/3", "é~2/3", "-a~2/3", "(a~2/3) OR b", "a*~2", "?~2/5", "~2/3", "a~2~2/3", "a~1/4~2"],
+)
+def test_malformed_fuzzy_prefix_and_wildcard_marks_never_fail(client, q):
+    assert client.get("/api/search", {"q": q}).status_code == 200
+    assert client.get("/search/", {"q": q}).status_code == 200

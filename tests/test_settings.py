@@ -94,12 +94,12 @@ def test_search_url_selects_the_search_backend(tmp_path):
         )
 
     assert load(None).stdout.split() == [
-        "search.backends.CommonplaceWhooshEngine",
+        "search.backends.whoosh.backend.CommonplaceWhooshEngine",
         str(tmp_path / "whoosh"),
     ]
     assert load(f"whoosh://{tmp_path}/elsewhere").stdout.split()[1] == str(tmp_path / "elsewhere")
     assert load("elasticsearch://search.internal:9200/archive").stdout.split() == [
-        "search.elasticsearch.CommonplaceElasticsearchEngine",
+        "search.backends.elasticsearch.CommonplaceElasticsearchEngine",
         "http://search.internal:9200/",
         "archive",
     ]

@@ -1,0 +1,71 @@
+"""What a Whoosh backend keeps between searches, in one object of its own.
+
+Per segment reader (which lives as long as its segment: searchers refreshed after a
+commit reuse the readers of unchanged segments): per-document lists (column values,
+field lengths, tagged documents) and column readers. Per searcher (which lives until a
+commit replaces it): the sets of documents that masks and audiences stand for. Kept by
+weak reference, so whatever Whoosh lets go of is dropped here too.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from weakref import WeakKeyDictionary
+
+from whoosh import query as wq
+
+# Document sets kept per searcher between commits: the mask and the readers latest seen.
+KEPT_DOCUMENT_SETS = 64
+
+
+class SegmentCaches:
+    def __init__(self) -> None:
+        self._by_reader: WeakKeyDictionary = WeakKeyDictionary()
+        self._by_searcher: WeakKeyDictionary = WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def kept(self, reader, key: tuple, build: Callable):
+        """build(), once per segment reader and key."""
+        with self._lock:
+            kept = self._by_reader.setdefault(reader, {})
+        found = kept.get(key)
+        if found is None:
+            found = kept[key] = build()
+        return found
+
+    def values(self, reader, fieldname: str) -> list:
+        """Every document's value of a column field in one segment."""
+        return self.kept(
+            reader, ("values", fieldname), lambda: list(reader.column_reader(fieldname))
+        )
+
+    def lengths(self, reader, fieldname: str) -> list[int]:
+        """Every document's length in a field in one segment, as BM25F reads it."""
+        return self.kept(
+            reader,
+            ("lengths", fieldname),
+            lambda: [
+                reader.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all())
+            ],
+        )
+
+    def documents_matching(self, searcher, query: wq.Query) -> set[int]:
+        """The numbers of the documents a query matches, kept until a commit replaces the
+        searcher. Whoosh would otherwise run a mask's query again for every search (10 ms
+        for 2,000 annotations among 40,000 paragraphs).
+
+        Each reader's visible notes are one such query, so between commits the most
+        recently used KEPT_DOCUMENT_SETS are kept, not one set per reader who searched.
+        """
+        with self._lock:
+            kept = self._by_searcher.setdefault(searcher, OrderedDict())
+        key = repr(query)
+        found = kept.pop(key, None)
+        if found is None:
+            found = set(searcher.docs_for_query(query))
+            while len(kept) >= KEPT_DOCUMENT_SETS:
+                kept.popitem(last=False)
+        kept[key] = found  # last in order: the most recently used
+        return found

@@ -1,0 +1,68 @@
+"""What a search asks of a backend, and what the backend answers: one method,
+answer(SearchSpec) -> SearchAnswer, on every backend (search.backends)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from annotations.permissions import Viewer
+from search.freshness import NONE as NO_CORRECTIONS
+from search.freshness import Corrections
+from search.syntax import ParsedQuery
+
+DEFAULT_SIZE = 20
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    """A search of the paragraphs, and of readers' notes if notes > 0.
+
+    filters are {index field: exact value}; a "tags" filter (a tag slug, or NONE for "no
+    tag") and the "tags" facet count only what the viewer may see. sort names index
+    fields (none: by relevance). suggest asks for "did you mean" when hits are few.
+    notes is how many of the notes the viewer may see to find, best first. corrections
+    are what the database says the index may not know yet (search.freshness): they win.
+    """
+
+    query: ParsedQuery
+    viewer: Viewer = field(default_factory=Viewer)
+    filters: Mapping[str, str] = field(default_factory=dict)
+    facets: tuple[str, ...] = ()
+    sort: tuple[str, ...] = ()
+    start: int = 0
+    size: int = DEFAULT_SIZE
+    suggest: bool = True
+    notes: int = 0
+    corrections: Corrections = NO_CORRECTIONS
+
+    @property
+    def end(self) -> int:
+        return self.start + self.size
+
+
+@dataclass(frozen=True)
+class ParagraphHit:
+    paragraph_id: int
+    article_slug: str
+    article_title: str
+    section_number: int | None
+    section_title: str | None
+    position: int
+    snippet: str  # safe HTML: escaped text, matches in <mark>
+    score: float | None  # None when sorted
+
+
+@dataclass(frozen=True)
+class SearchAnswer:
+    """hits: the paragraphs of the page asked for; count: all that match. facets:
+    {index field: ((value, count), ...)}. notes: the ids of the annotations found, best
+    first, of notes_count. messages: what the limits of the search cut."""
+
+    hits: tuple[ParagraphHit, ...] = ()
+    count: int = 0
+    facets: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    notes: tuple[int, ...] = ()
+    notes_count: int = 0
+    suggestion: str | None = None
+    messages: tuple[str, ...] = ()
