@@ -58,17 +58,17 @@ class Highlighter:
         if isinstance(leaf, syntax.Term | syntax.Phrase):
             self.stems.update(token.text for token in STEMMING_ANALYZER(leaf.text, mode="query"))
         elif isinstance(leaf, syntax.Fuzzy):
-            self.fuzzy.append((leaf.text.lower(), leaf.edits, leaf.prefix))
+            self.fuzzy.append((syntax.fold(leaf.text.lower()), leaf.edits, leaf.prefix))
         elif isinstance(leaf, syntax.Prefix):
-            self.prefixes.append(leaf.text.lower())
+            self.prefixes.append(syntax.fold(leaf.text.lower()))
         elif isinstance(leaf, syntax.Wildcard):
-            self.patterns.append(re.compile(fnmatch.translate(leaf.text.lower())))
+            self.patterns.append(re.compile(fnmatch.translate(syntax.fold(leaf.text.lower()))))
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.prefixes or self.patterns or self.fuzzy)
 
     def matches(self, word: str) -> bool:
-        """Whether a lower-cased word of the text matches the query."""
+        """Whether a lower-cased, accent-folded word of the text matches the query."""
         verdict = self._verdicts.get(word)
         if verdict is None:
             verdict = self._verdicts[word] = self._decide(word)
@@ -88,11 +88,11 @@ class Highlighter:
 
     def _tokens(self, text: str):
         """The unstemmed analyzer's tokens, marked. Made here rather than by the analyzer
-        (same pattern, lower-cased), which costs three times as much per word; one Token
+        (same pattern, lower-cased, folded), which costs three times as much per word; one Token
         is reused, as Whoosh's tokenizers do, and the fragmenter copies those it keeps."""
         token = Token(positions=False, chars=True, removestops=False, mode="index")
         for found in WORD_PATTERN.finditer(text):
-            token.text = found.group().lower()
+            token.text = syntax.fold(found.group().lower())
             token.startchar, token.endchar = found.span()
             token.matched = self.matches(token.text)
             yield token

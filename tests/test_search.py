@@ -504,3 +504,17 @@ def test_document_order_follows_articles_moved_within_their_file(client, write_f
 
     assert titles_in_document_order([alpha, beta]) == ["Alpha piece", "Beta piece"]
     assert titles_in_document_order([beta, alpha]) == ["Beta piece", "Alpha piece"]
+
+
+@on_each_backend
+@pytest.mark.parametrize("q", ["Schroder", "Schröder", "SCHRODER", "schrod*", "Schroeder~"])
+def test_accents_are_folded_for_matching_only(client, q):
+    data = api(client, q=q)
+    assert hit_ids(data) == paragraphs_matching("schröder")
+    (hit,) = data["results"]
+    assert "<mark>Schröder</mark>" in hit["snippet"]
+
+
+def test_did_you_mean_reads_accented_words_folded(client):
+    html = client.get("/search/", {"q": "Schrödr"}).content.decode()
+    assert 'Did you mean <a href="?q=schroder">schroder</a>?' in html
