@@ -186,14 +186,59 @@ def test_facet_values_and_labels_are_exact(client):
     }
     assert {b["value"] for b in facets["author"]} == {"Anthony Giddens", NONE}
     assert {b["value"] for b in facets["year"]} == {"2010", "2017"}
-    assert {b["value"] for b in facets["section"]} <= {NONE, "1", "2", "3", "4"}
-    titled = api(client, q="labour", article=MOMENTUM)["facets"]["section"]
-    assert {b["label"] for b in titled} <= {
-        "1. The Bus",
-        "2. The Conference",
-        "3. The HQ",
-        "4. The Fallout",
+    momentum = "Losing Momentum: how Jeremy Corbyn’s support group ran out of steam"
+    sections = {
+        f"{MOMENTUM}:1": f"1. The Bus — {momentum}",
+        f"{MOMENTUM}:2": f"2. The Conference — {momentum}",
+        f"{MOMENTUM}:3": f"3. The HQ — {momentum}",
+        f"{MOMENTUM}:4": f"4. The Fallout — {momentum}",
+        NONE: "No numbered section",
     }
+    labelled = {b["value"]: b["label"] for b in facets["section"]}
+    assert labelled.items() <= sections.items() and NONE in labelled and len(labelled) > 2
+    within = api(client, q="labour", article=MOMENTUM)["facets"]["section"]
+    assert {b["value"]: b["label"] for b in within}.items() <= sections.items()
+
+
+def test_sections_of_different_articles_are_different_values(client, write_file):
+    text = article_text(
+        "Another piece", ["1. The Count", "Labour lost.", "2. After", "Labour won."]
+    )
+    call_command("ingest", str(write_file("other.txt", text)), stdout=io.StringIO())
+    buckets = api(client, q="labour", facet_limit=0)["facets"]["section"]
+    ones = [b for b in buckets if b["value"].endswith(":1")]
+    assert len(ones) == 2 and len({b["label"] for b in ones}) == 2
+    for bucket in ones:
+        data = api(client, q="labour", section=bucket["value"])
+        assert data["count"] == bucket["count"]
+        slug = bucket["value"].split(":")[0]
+        assert {hit["article"]["slug"] for hit in data["results"]} == {slug}
+
+
+def test_a_section_number_alone_still_filters_every_article_by_it(client):
+    data = api(client, q="labour OR Corbyn", section="2")
+    assert data["count"] > 0
+    assert {hit["section"]["number"] for hit in data["results"]} == {2}
+    html = client.get("/search/", {"q": "labour", "section": "2"}).content.decode()
+    assert "Section: Section 2, any article" in html
+
+
+@pytest.mark.parametrize(
+    "params, chip",
+    [
+        ({"article": MOMENTUM}, "Article: Losing Momentum: how Jeremy Corbyn’s support"),
+        ({"section": f"{MOMENTUM}:1"}, "Section: 1. The Bus — Losing Momentum"),
+        ({"author": NONE}, "Author: No author"),
+        ({"tag": NONE}, "Tag: Untagged"),
+        ({"year": NONE, "q": "x"}, "Year: Undated"),
+        ({"article": "no-such-article"}, "Article: no-such-article"),
+    ],
+)
+def test_filter_chips_show_labels_not_values(client, params, chip):
+    html = client.get("/search/", {"q": "labour", **params}).content.decode()
+    chips = re.search(r'<ul class="chips".*?</ul>', html, re.S).group()
+    assert chip in chips
+    assert NONE not in re.sub(r'href="[^"]*"', "", chips)
 
 
 @on_each_backend
@@ -202,6 +247,7 @@ def test_facet_values_and_labels_are_exact(client):
     [
         ("article", MOMENTUM, lambda p: p.article.slug == MOMENTUM),
         ("section", "2", lambda p: p.section.number == 2),
+        ("section", f"{MOMENTUM}:2", lambda p: p.section.number == 2),
         ("section", NONE, lambda p: p.section.number is None),
         ("author", "Anthony Giddens", lambda p: p.article.author == "Anthony Giddens"),
         ("author", NONE, lambda p: p.article.author == ""),
