@@ -107,6 +107,8 @@ class Highlighter:
         best = top_fragments(fragments, 2, BasicFragmentScorer(), order=_by_position)
         if not best:
             return _lead(text, max_chars)
+        for fragment in best:
+            _to_whole_words(fragment)
         pieces = [formatter.format_fragment(fragment) for fragment in best]
         html = f" {ELLIPSIS} ".join(pieces)
         if best[0].startchar > 0:
@@ -123,6 +125,26 @@ class Highlighter:
         if not fragment.matches:
             return escape(text)
         return mark_safe(_MarkFormatter().format_fragment(fragment))
+
+
+# How far a snippet's edge may move to take in the rest of a word it cuts.
+WORD_REACH = 30
+_SPACE = re.compile(r"\s")
+
+
+def _to_whole_words(fragment) -> None:
+    """Widen a fragment to the spaces around it: the fragmenter cuts at its own tokens,
+    which end at an apostrophe or a hyphen ("… s press team")."""
+    text = fragment.text
+    start = fragment.startchar
+    while (
+        start > 0 and fragment.startchar - start < WORD_REACH and not _SPACE.match(text[start - 1])
+    ):
+        start -= 1
+    end = fragment.endchar
+    while end < len(text) and end - fragment.endchar < WORD_REACH and not _SPACE.match(text[end]):
+        end += 1
+    fragment.startchar, fragment.endchar = start, end
 
 
 def _by_position(fragment) -> int:

@@ -1,5 +1,6 @@
 """Full-text search: the real Whoosh index, through /api/search and the search page."""
 
+import html as html_lib
 import io
 import re
 
@@ -564,3 +565,17 @@ def test_accents_are_folded_for_matching_only(client, q):
 def test_did_you_mean_reads_accented_words_folded(client):
     html = client.get("/search/", {"q": "Schrödr"}).content.decode()
     assert 'Did you mean <a href="?q=schroder">schroder</a>?' in html
+
+
+@pytest.mark.parametrize("q", ["labour", "press", "party", "Corbyn", "said"])
+def test_snippets_begin_and_end_at_word_boundaries(client, q):
+    results = api(client, q=q)["results"]
+    assert results
+    for hit in results:
+        text = Paragraph.objects.get(pk=hit["paragraph_id"]).text
+        plain = html_lib.unescape(re.sub(r"</?mark>", "", hit["snippet"]))
+        for piece in plain.strip(" …").split(" … "):
+            start = text.index(piece)
+            end = start + len(piece)
+            assert start == 0 or text[start - 1].isspace(), (piece, text[start - 10 : start])
+            assert end == len(text) or text[end].isspace(), (piece, text[end : end + 10])
