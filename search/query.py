@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from annotations.models import Annotation, Tag, tag_names_of
+from annotations.notes import note_as_text
 from annotations.permissions import Viewer
 from archive.models import Article, Section
 from search import facets, limits, syntax
@@ -190,12 +191,14 @@ def _note_hits(ids: list[int], parsed: syntax.ParsedQuery, viewer: Viewer) -> li
 
 
 def _note_snippet(annotation: Annotation, highlighter: Highlighter) -> SafeString:
-    """The note where it matches, else the quote where it does, else the note's opening."""
-    for text in (annotation.note, annotation.quote):
+    """The note where it matches, else the quote where it does, else the note's opening:
+    the note's words, not its Markdown."""
+    note = note_as_text(annotation.note)
+    for text in (note, annotation.quote):
         snippet = highlighter.snippet(text)
         if "<mark>" in snippet:
             return snippet
-    return highlighter.snippet(annotation.note or annotation.quote)
+    return highlighter.snippet(note or annotation.quote)
 
 
 def _nothing_to_search(q: str) -> str:
