@@ -1,21 +1,26 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations.changes import annotations_changed
+from annotations.filters import AnnotationFilters
 from annotations.models import Annotation, attach_descriptions, tags_visible_to
 from annotations.permissions import Viewer
 from annotations.serializers import AnnotationSerializer, TagListSerializer, TagSerializer
 
 LIST_PARAMETERS = [
     OpenApiParameter("article", str, description="An article slug."),
-    OpenApiParameter("tag", str, description="A tag name or slug."),
+    OpenApiParameter("tag", str, many=True, description="A tag name or slug; any of several."),
     OpenApiParameter("user", str, description="The annotator's username."),
+    OpenApiParameter("visibility", str, enum=Annotation.Visibility.values),
+    OpenApiParameter("since", OpenApiTypes.DATE, description="Created on or after."),
+    OpenApiParameter("until", OpenApiTypes.DATE, description="Created on or before."),
     OpenApiParameter("q", str, description="Text in the note or the quote."),
     OpenApiParameter("orphaned", bool, description="Only annotations that lost their passage."),
 ]
@@ -59,8 +64,11 @@ class AnnotationList(generics.ListCreateAPIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
-        annotations = Annotation.objects.visible_to(self.request.user)
-        return annotations.matching(self.request.query_params).for_display().in_document_order()
+        filters = AnnotationFilters(self.request.query_params)
+        if not filters.is_valid():
+            raise ValidationError({name: list(errors) for name, errors in filters.errors.items()})
+        annotations = filters.apply(Annotation.objects.visible_to(self.request.user))
+        return annotations.for_display().in_document_order()
 
     def perform_create(self, serializer):
         serializer.save(owner=self.request.user)

@@ -90,28 +90,8 @@ class AnnotationQuerySet(models.QuerySet):
         viewer = user_or_viewer if isinstance(user_or_viewer, Viewer) else Viewer.of(user_or_viewer)
         return viewer.readable(self)
 
-    def with_tag(self, tag: str) -> AnnotationQuerySet:
-        """By slug or by name, ignoring case."""
-        return self.filter(Q(tags__slug=tag) | Q(tags__name__iexact=tag)).distinct()
-
     def containing(self, text: str) -> AnnotationQuerySet:
         return self.filter(Q(note__icontains=text) | Q(quote__icontains=text))
-
-    def matching(self, params) -> AnnotationQuerySet:
-        """Narrowed by the filters the list page and the API share: article (slug), tag
-        (name or slug), user (username), q (text in note or quote), orphaned."""
-        annotations = self
-        if params.get("article"):
-            annotations = annotations.filter(article__slug=params["article"])
-        if params.get("tag"):
-            annotations = annotations.with_tag(params["tag"])
-        if params.get("user"):
-            annotations = annotations.filter(owner__username=params["user"])
-        if params.get("q"):
-            annotations = annotations.containing(params["q"])
-        if str(params.get("orphaned", "")).lower() in ("1", "true", "yes", "on"):
-            annotations = annotations.filter(anchor=Annotation.Anchor.ORPHANED)
-        return annotations
 
     def in_document_order(self) -> AnnotationQuerySet:
         return self.order_by(

@@ -10,8 +10,8 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations.changes import annotations_changed
-from annotations.export_forms import ExportForm
-from annotations.exporting import ExportError, ExportFilters, Links, exporter, selection
+from annotations.filters import AnnotationFilters, ExportForm
+from annotations.formats import ExportError, Links, exporter
 from annotations.models import (
     MAX_TAG_DESCRIPTION_CHARS,
     Annotation,
@@ -25,18 +25,22 @@ from annotations.serializers import MAX_TAG_CHARS
 from archive.models import Article
 
 ANNOTATIONS_PER_PAGE = 50
-FILTERS = ("tag", "article", "user", "q", "orphaned")
 
 
 def annotation_list(request: HttpRequest) -> HttpResponse:
+    filters = AnnotationFilters(request.GET)
+    if not filters.is_valid():
+        return render(
+            request, "annotations/bad_filters.html", {"problems": filters.problems()}, status=400
+        )
     visible = Annotation.objects.visible_to(request.user)
-    filters = {name: request.GET[name] for name in FILTERS if request.GET.get(name)}
-    annotations = visible.matching(filters).for_display().in_document_order()
+    annotations = filters.apply(visible).for_display().in_document_order()
     page = Paginator(annotations, ANNOTATIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "filters": filters,
-        "query_string": "&".join(f"{k}={v}" for k, v in filters.items()),
+        "filters": filters.selected(),
+        "export_filters": filters,
+        "query_string": filters.query_string(),
         "tags": tags_visible_to(request.user),
         "articles": Article.objects.filter(annotations__in=visible).distinct(),
         "users": sorted(set(visible.values_list("owner__username", flat=True))),
@@ -99,13 +103,12 @@ def export(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.GET)
     if not form.is_valid():
         return _cannot_export(request, form.problems())
-    filters = form.filters()
     try:
         download = exporter(
             form.cleaned_data["format"] or "csv",
-            selection(Annotation.objects.visible_to(request.user), filters),
+            form.apply(Annotation.objects.visible_to(request.user)),
             Links(request.build_absolute_uri("/")),
-            _export_title(filters),
+            form.title(),
             form.cleaned_data["group"] or "article",
         )
         built = download.build()
@@ -114,14 +117,9 @@ def export(request: HttpRequest) -> HttpResponse:
     return FileResponse(
         built,
         as_attachment=True,
-        filename=download.filename(filters.scope()),
+        filename=download.filename(form.scope()),
         content_type=download.content_type,
     )
-
-
-def _export_title(filters: ExportFilters) -> str:
-    scope = filters.scope()
-    return "Commonplace book" + (f": {scope}" if scope != "annotations" else "")
 
 
 def _cannot_export(request: HttpRequest, problems: list[str]) -> HttpResponse:

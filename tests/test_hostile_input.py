@@ -67,7 +67,11 @@ def test_no_page_renders_markup(hostile, client_for, users):
         # The only scripts are the app's own: the reader's code and its JSON context, and
         # the search page's filters.
         scripts = re.findall(r"<script\b[^>]*>", html)
-        own = ('type="application/json"', "reader.js", 'src="/static/js/search-filters.js"')
+        own = (
+            'type="application/json"',
+            'src="/static/js/reader/main.js"',
+            'src="/static/js/search-filters.js"',
+        )
         assert all(any(mark in s for mark in own) for s in scripts), url
 
 

@@ -1,29 +1,13 @@
 import io
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.exporting import (
-    FORMATS,
-    GROUPS,
-    ExportError,
-    ExportFilters,
-    Links,
-    exporter,
-    selection,
-    write_file,
-)
+from annotations.filters import AnnotationFilters
+from annotations.formats import FORMATS, GROUPS, ExportError, Links, exporter, write_file
 from annotations.models import Annotation
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{value!r} is not a date such as 2024-05-17.") from None
 
 
 class Command(BaseCommand):
@@ -38,9 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--article", help="an article slug")
         parser.add_argument("--user", help="only this annotator's annotations")
         parser.add_argument("--visibility", choices=Annotation.Visibility.values)
-        parser.add_argument("--since", type=_date, help="created on or after YYYY-MM-DD")
-        parser.add_argument("--until", type=_date, help="created on or before YYYY-MM-DD")
+        parser.add_argument("--since", help="created on or after YYYY-MM-DD")
+        parser.add_argument("--until", help="created on or before YYYY-MM-DD")
         parser.add_argument("--q", help="text in the note or the quote")
+        parser.add_argument(
+            "--orphaned", action="store_true", help="only annotations that lost their passage"
+        )
         parser.add_argument("--group-by", choices=GROUPS, default="article", help="md and docx")
         parser.add_argument(
             "--as", dest="viewer", metavar="NAME", help="only what this user may see"
@@ -49,18 +36,12 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="a file (the text formats go to stdout)")
 
     def handle(self, *args, **options):
-        filters = ExportFilters(
-            tags=options["tag"],
-            article=options["article"],
-            user=options["user"],
-            visibility=options["visibility"],
-            since=options["since"],
-            until=options["until"],
-            q=options["q"],
-        )
+        filters = AnnotationFilters({name: options[name] for name in AnnotationFilters.base_fields})
+        if not filters.is_valid():
+            raise CommandError("\n".join(filters.problems()))
         where = options["output"] or "standard output"
         try:
-            annotations = selection(self._visible(options), filters)
+            annotations = filters.apply(self._visible(options))
             export = exporter(
                 options["format"],
                 annotations,

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.importing import ImportFailed, import_records, read_file
+from annotations.formats.importing import ImportFailed, import_records, read_file
 
 
 class Command(BaseCommand):

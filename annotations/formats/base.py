@@ -1,0 +1,122 @@
+"""What every export format shares: what it says about an annotation (its citation, its
+tags, its note as plain words, links to it), and how an export is built and named.
+
+Each format is a module of this package; the registry is in __init__.py.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack
+from html import unescape
+from typing import BinaryIO
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from annotations.models import Annotation
+
+CHUNK = 500
+SPOOL_BYTES = 4 * 1024 * 1024  # a built export bigger than this waits on disk
+GROUPS = ("article", "tag")
+
+
+class ExportError(Exception):
+    """A request for an export that cannot be made; the message says why."""
+
+
+def chunked(annotations: QuerySet) -> Iterator[Annotation]:
+    return annotations.iterator(chunk_size=CHUNK)
+
+
+# What every format says about an annotation ---------------------------------------------
+
+
+def section_label(annotation: Annotation) -> str:
+    paragraph = annotation.start_paragraph
+    if paragraph is None or paragraph.section.number is None:
+        return ""
+    return f"{paragraph.section.number}. {paragraph.section.title}"
+
+
+def issue_date(article) -> str:
+    return f"{article.issue_date.day} {article.issue_date:%B %Y}" if article.issue_date else ""
+
+
+def citation(annotation: Annotation) -> str:
+    """Anthony Giddens, "The rise and fall of New Labour", New Statesman, 17 May 2010, ¶12"""
+    article = annotation.article
+    parts = [article.author, f'"{article.title}"', article.publication, issue_date(article)]
+    if annotation.start_paragraph is not None:
+        parts.append(f"¶{annotation.start_paragraph.position}")
+    return ", ".join(part for part in parts if part)
+
+
+def tag_names(annotation: Annotation) -> list[str]:
+    return sorted((tag.name for tag in annotation.tags.all()), key=str.lower)
+
+
+def note_text(annotation: Annotation) -> str:
+    """The note's words without Markdown, for formats that cannot show it."""
+    return unescape(strip_tags(annotation.note_html)).strip()
+
+
+class Links:
+    """Absolute links into the server the export comes from."""
+
+    def __init__(self, base_url: str):
+        self.base = base_url.rstrip("/")
+
+    def reader(self, annotation: Annotation) -> str:
+        return self.base + annotation.get_absolute_url()
+
+    def article(self, annotation: Annotation) -> str:
+        return self.base + annotation.article.get_absolute_url()
+
+    def api(self, annotation: Annotation) -> str:
+        return f"{self.base}/api/annotations/{annotation.pk}"
+
+
+# What every format is -------------------------------------------------------------------
+
+
+class Exporter:
+    extension = ""
+    content_type = ""
+    binary = False
+
+    def __init__(self, annotations: QuerySet, links: Links, title: str, group: str = "article"):
+        if group not in GROUPS:
+            raise ExportError(f"Group by one of: {', '.join(GROUPS)}.")
+        self.annotations, self.links, self.title, self.group = annotations, links, title, group
+
+    def check(self) -> None:
+        """Raise ExportError before anything is built, if this export cannot be made."""
+
+    def chunks(self) -> Iterator[str]:
+        """The export's text, piece by piece (text formats)."""
+        raise NotImplementedError
+
+    def write(self, out: BinaryIO) -> None:
+        """Write the whole export to a binary file."""
+        for chunk in self.chunks():
+            out.write(chunk.encode())
+
+    def build(self) -> BinaryIO:
+        """The whole export in a temporary file, rewound, built before any of it is sent:
+        whatever fails on the way is an error, never a download cut short behind a 200.
+        It is held in memory up to SPOOL_BYTES and on disk past that, so memory stays flat."""
+        self.check()
+        with ExitStack() as closed_on_failure:
+            built = closed_on_failure.enter_context(
+                tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+            )
+            self.write(built)
+            built.seek(0)
+            closed_on_failure.pop_all()  # complete: the caller sends it, then closes it
+        return built
+
+    def filename(self, scope: str) -> str:
+        return f"commonplace-{scope}-{timezone.localdate():%Y-%m-%d}.{self.extension}"

@@ -1,0 +1,37 @@
+"""The commonplace book as Markdown, generated piece by piece so that it streams in flat
+memory. What a note says is contained (markdown_blocks.py): it cannot forge the book."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from markdown_it.token import Token
+
+from annotations.formats import markdown_blocks as markdown
+from annotations.formats.base import Exporter, citation, tag_names
+from annotations.formats.book import Book
+from annotations.models import Annotation
+
+
+class MarkdownExporter(Exporter):
+    """Each excerpt a blockquote holding the quote, its citation and its tags; the note
+    after it, contained (markdown_blocks.py), so that it cannot forge any of these."""
+
+    extension = "md"
+    content_type = "text/markdown; charset=utf-8"
+
+    def chunks(self) -> Iterator[str]:
+        book = Book(self)
+        yield markdown.render(
+            markdown.heading(self.title, 1) + markdown.paragraph(book.subtitle(), emphasis=True)
+        )
+        for heading, excerpts in book.groups():
+            yield "\n" + markdown.render(markdown.heading(heading, 2))
+            for annotation in excerpts:
+                yield "\n" + markdown.render(self.excerpt(annotation))
+
+    def excerpt(self, annotation: Annotation) -> list[Token]:
+        quoted = [*annotation.quote.split("\n\n"), f"— {citation(annotation)}"]
+        if self.group == "article" and (tags := tag_names(annotation)):
+            quoted.append("Tags: " + ", ".join(tags))
+        return markdown.blockquote(quoted) + markdown.contained_note(annotation.note)

@@ -1,0 +1,164 @@
+"""Markdown for the commonplace book, in which nothing a note says can change the book.
+
+The book's own parts (headings, each excerpt's blockquote with its citation inside) are
+built here as markdown-it tokens and written out by mdformat, whose renderer escapes
+text so that it reads back as the same text. A note is parsed as the app renders it
+(CommonMark, raw HTML shown as text) and written back contained: paragraphs, lists,
+code and inline formatting survive; headings become paragraphs, blockquotes and rules
+go, images become links, and a link survives only to http, https or mailto. So a note
+cannot forge a heading, a blockquote or a citation, nor carry a `javascript:` link or a
+remote image into someone's book.
+
+A book is also read by Pandoc, whose Markdown does more than CommonMark with a few more
+characters: `{=html}` after code makes it raw HTML, `^[...]` a footnote, `$...$` math,
+`@key` a citation, `|` a table or a line block, `:` at a line's start a definition or a
+fenced div. Text escapes those too (a backslash before punctuation is plain punctuation
+in both), and a code block keeps a plain language name alone. Plain Python: no Django.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdformat.renderer import MDRenderer
+
+# As annotations/notes.py parses notes, less the GitHub extensions (their markup then
+# stays text) and with raw HTML off, so that markup in a note arrives here as text.
+_NOTES = MarkdownIt("commonmark", {"html": False})
+# Pandoc's own markup in text (see above), and a colon that starts a line. And a tilde:
+# mdformat escapes every backtick in text but no tilde, so a line of text starting `~~~`
+# opened a code fence that swallowed the book.
+_UNESCAPED = re.compile(r"[@$^~{}|]")
+_LINE_START_COLON = re.compile(r"^([ \t]*):", re.MULTILINE)
+_LANGUAGE = re.compile(r"[\w+#.-]{1,40}")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LINKABLE = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
+# Structure that belongs to the book alone: a note loses it and keeps what it holds.
+_STRUCTURE = {"blockquote_open", "blockquote_close", "hr"}
+
+
+def render(tokens: list[Token]) -> str:
+    """Markdown for block tokens, blocks separated by a blank line, ending in a newline."""
+    return MDRenderer().render(tokens, {"parser_extension": [_EscapeMore]}, {})
+
+
+class _EscapeMore:
+    """An mdformat plugin escaping in text what mdformat, which writes CommonMark, leaves
+    as it is (see _UNESCAPED)."""
+
+    RENDERERS: dict = {}
+    POSTPROCESSORS = {
+        "text": lambda text, node, context: _UNESCAPED.sub(r"\\\g<0>", text),
+        "paragraph": lambda text, node, context: _LINE_START_COLON.sub(r"\1\\:", text),
+    }
+
+
+def heading(text: str, level: int) -> list[Token]:
+    marks = "#" * level
+    return [
+        Token("heading_open", f"h{level}", 1, markup=marks, block=True),
+        _inline([_text(" ".join(text.split()))]),
+        Token("heading_close", f"h{level}", -1, markup=marks, block=True),
+    ]
+
+
+def paragraph(text: str, *, emphasis: bool = False) -> list[Token]:
+    children = [_text(text)]
+    if emphasis:
+        children = [Token("em_open", "em", 1, markup="_"), *children, Token("em_close", "em", -1)]
+    return [
+        Token("paragraph_open", "p", 1, block=True),
+        _inline(children),
+        Token("paragraph_close", "p", -1, block=True),
+    ]
+
+
+def blockquote(paragraphs: Iterable[str]) -> list[Token]:
+    inside = [token for text in paragraphs if text.strip() for token in paragraph(text)]
+    return [
+        Token("blockquote_open", "blockquote", 1, markup=">", block=True),
+        *inside,
+        Token("blockquote_close", "blockquote", -1, markup=">", block=True),
+    ]
+
+
+def contained_note(markdown: str) -> list[Token]:
+    """The note's blocks, with everything that could change the book's structure gone."""
+    tokens = []
+    for token in _NOTES.parse(markdown):
+        if token.type in _STRUCTURE:
+            continue
+        if token.type in ("heading_open", "heading_close"):
+            token.type = token.type.replace("heading", "paragraph")
+            token.tag, token.markup = "p", ""
+        elif token.type == "inline":
+            token.children = _contained_inline(token.children or [])
+        elif token.type in ("fence", "code_block"):
+            _contain_code(token)
+        tokens.append(token)
+    return tokens
+
+
+def _contain_code(token: Token) -> None:
+    # A language name, or nothing: Pandoc takes ```{=html} for raw HTML to pass through.
+    language = token.info.split(maxsplit=1)[0] if token.info.strip() else ""
+    token.info = language if _LANGUAGE.fullmatch(language) else ""
+    if not token.content.endswith("\n"):
+        # A fence left open at the note's end: mdformat would close it on the code's
+        # last line, where it closes nothing, and the rest of the book became code.
+        token.content += "\n"
+
+
+def _contained_inline(children: list[Token]) -> list[Token]:
+    kept: list[Token] = []
+    links: list[bool] = []  # for each link we are inside: whether it is kept
+    for token in children:
+        if token.type == "text":
+            token.content = _plain(token.content)
+        elif token.type == "softbreak":
+            # The app shows a note's line breaks (markdown-it's `breaks`): keep them.
+            token.type, token.tag = "hardbreak", "br"
+        elif token.type == "link_open":
+            links.append(_linkable(token.attrGet("href")))
+            if not links[-1]:
+                continue
+            token.attrs = {"href": token.attrs["href"]}  # titles go: they only hide text
+        elif token.type == "link_close" and not links.pop():
+            continue
+        elif token.type == "image":
+            kept += _image_as_link(token, inside_link=any(links))
+            continue
+        kept.append(token)
+    return kept
+
+
+def _image_as_link(image: Token, *, inside_link: bool) -> list[Token]:
+    """A link to the image instead of the image itself, which a reader would fetch."""
+    source = image.attrGet("src")
+    label = _text(image.content or str(source or ""))
+    if inside_link or not _linkable(source):
+        return [label]
+    return [Token("link_open", "a", 1, attrs={"href": source}), label, Token("link_close", "a", -1)]
+
+
+def _linkable(url) -> bool:
+    return isinstance(url, str) and bool(_LINKABLE.match(url))
+
+
+def _inline(children: list[Token]) -> Token:
+    return Token("inline", "", 0, children=children)
+
+
+def _text(text: str) -> Token:
+    return Token("text", "", 0, content=_plain(text))
+
+
+def _plain(text: str) -> str:
+    """Text with one kind of line break: mdformat escapes what starts a line after a
+    "\\n", but quotes a block line by line with str.splitlines, which also breaks at CR,
+    U+2028 and others, so that "a\\u2028# b" became a heading inside a blockquote. And no
+    NUL, which mdformat uses as a marker while it renders (and which is no text anyway)."""
+    return _LINE_BREAKS.sub("\n", text).replace("\x00", "\ufffd")

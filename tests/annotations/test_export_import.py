@@ -1,0 +1,489 @@
+"""Exports read back with real parsers, the W3C validator, filters, permissions, streaming,
+and imports: the round trip, idempotence, re-anchoring and all-or-nothing failures."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.http import StreamingHttpResponse
+from markdown_it import MarkdownIt
+
+from annotations.formats.importing import reading
+from annotations.models import Annotation, Tag
+from archive.models import Article, Paragraph
+from tests.conftest import CORPUS, MOMENTUM, NEW_LABOUR, annotate
+
+pytestmark = pytest.mark.usefixtures("ingested")
+
+VALIDATOR = Path(__file__).parent.parent / "fixtures" / "w3c-annotation-model" / "validate.py"
+
+
+@pytest.fixture
+def library(users):
+    """Shared and private annotations of two readers, across both articles."""
+    return {
+        "prawn": annotate(
+            users.owner,
+            "prawn cocktail offensive to evolve",
+            note="The **turning** point, *ironic*.",
+            tags=["City", "Finance"],
+            visibility="shared",
+        ),
+        "trots": annotate(users.owner, "Trots?", tags=["humour"], visibility="shared"),
+        "secret": annotate(users.owner, "Sabotage", note="only mine", tags=["humour"]),
+        "dead": annotate(
+            users.other, "New Labour as such is dead", note="=SUM(A1)", visibility="shared"
+        ),
+        "theirs": annotate(users.other, "Momentum HQ is in the TSSA", note="only theirs"),
+    }
+
+
+def export(*args) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export_annotations", *args, stdout=out, stderr=err)
+    return out.getvalue()
+
+
+# The formats ----------------------------------------------------------------------------
+
+
+def test_csv(library):
+    text = export("--format", "csv")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert len(rows) == 5
+    prawn = rows[0]
+    paragraph = library["prawn"].start_paragraph
+    assert prawn == {
+        "quote": "prawn cocktail offensive to evolve",
+        "note": "The **turning** point, *ironic*.",
+        "tags": "City; Finance",
+        "article": "The rise and fall of New Labour",
+        "section": "",
+        "paragraph": str(paragraph.position),
+        "author": "Anthony Giddens",
+        "publication": "New Statesman",
+        "issue_date": "2010-05-17",
+        "annotator": "owner",
+        "visibility": "shared",
+        "created": library["prawn"].created.isoformat(),
+        "modified": library["prawn"].modified.isoformat(),
+        "link": f"http://127.0.0.1:8000/articles/{NEW_LABOUR}/?annotation={library['prawn'].pk}",
+    }
+    momentum = next(row for row in rows if row["quote"] == "Trots?")
+    assert momentum["section"] == "1. The Bus"
+    # A spreadsheet would run "=SUM(A1)" as a formula.
+    assert next(row["note"] for row in rows if row["annotator"] == "other") == "'=SUM(A1)"
+
+
+def test_json_is_lossless(library):
+    data = json.loads(export("--format", "json"))
+    assert (data["format"], data["version"], data["count"]) == ("commonplace-annotations", 1, 5)
+    record = data["annotations"][0]
+    prawn = library["prawn"]
+    assert record["uid"] == str(prawn.uid)
+    assert record["article"]["slug"] == NEW_LABOUR
+    assert record["paragraph"] == {
+        "id": prawn.start_paragraph_id,
+        "position": prawn.start_paragraph.position,
+    }
+    assert (record["start"], record["end"]) == (prawn.start_offset, prawn.end_offset)
+    assert (record["quote"], record["prefix"], record["suffix"]) == (
+        prawn.quote,
+        prawn.prefix,
+        prawn.suffix,
+    )
+    assert record["tags"] == [
+        {"name": "City", "slug": "city", "description": ""},
+        {"name": "Finance", "slug": "finance", "description": ""},
+    ]
+    assert record["created"] == prawn.created.isoformat()
+
+
+def test_jsonld_validates_against_the_w3c_suite(library, tmp_path):
+    path = tmp_path / "export.jsonld"
+    call_command("export_annotations", "--format", "jsonld", "-o", str(path), stderr=io.StringIO())
+    result = subprocess.run(
+        [sys.executable, str(VALIDATOR), "--containers", str(path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    passed, failed = result.stdout.strip().splitlines()[-1].replace(",", "").split()[::2]
+    assert int(failed) == 0 and int(passed) > 0
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["type"] == "AnnotationCollection" and data["total"] == 5
+    items = data["first"]["items"]
+    assert data["first"]["type"] == "AnnotationPage" and len(items) == 5
+    prawn = items[0]
+    assert prawn["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert prawn["motivation"] == "commenting"
+    assert prawn["body"] == [
+        {
+            "type": "TextualBody",
+            "purpose": "commenting",
+            "format": "text/markdown",
+            "value": "The **turning** point, *ironic*.",
+        },
+        {"type": "TextualBody", "purpose": "tagging", "value": "City"},
+        {"type": "TextualBody", "purpose": "tagging", "value": "Finance"},
+    ]
+    quote, position = prawn["target"]["selector"]
+    assert quote["exact"] == "prawn cocktail offensive to evolve"
+    article_text = "\n\n".join(
+        Paragraph.objects.filter(article__slug=NEW_LABOUR).values_list("text", flat=True)
+    )
+    assert article_text[position["start"] : position["end"]] == quote["exact"]
+    assert prawn["target"]["source"] == f"http://127.0.0.1:8000/articles/{NEW_LABOUR}/"
+
+
+def test_markdown_commonplace_book_by_article(library):
+    text = export("--format", "md")
+    tokens = MarkdownIt("commonmark").parse(text)
+    headings = [
+        (token.tag, tokens[i + 1].content)
+        for i, token in enumerate(tokens)
+        if token.type == "heading_open"
+    ]
+    assert headings == [
+        ("h1", "Commonplace book"),
+        ("h2", "The rise and fall of New Labour"),
+        ("h2", "Losing Momentum: how Jeremy Corbyn’s support group ran out of steam"),
+    ]
+    assert sum(token.type == "blockquote_open" for token in tokens) == 5
+    assert (
+        '— Anthony Giddens, "The rise and fall of New Labour", New Statesman, 17 May 2010, ¶'
+        in text
+    )
+    assert "The **turning** point, *ironic*." in text  # the note stays Markdown
+    html = MarkdownIt("commonmark").render(text)
+    assert "<strong>turning</strong>" in html and "<blockquote>" in html
+
+
+def test_markdown_by_tag_repeats_excerpts_under_each_tag(library):
+    text = export("--format", "md", "--group-by", "tag")
+    html = MarkdownIt("commonmark").render(text)
+    h2 = [part.split("</h2>")[0] for part in html.split("<h2>")[1:]]
+    assert h2 == ["#City", "#Finance", "#humour", "Untagged"]
+    assert text.count("> prawn cocktail offensive to evolve") == 2
+
+
+def test_markdown_shows_quoted_markup_as_text(users, write_file):
+    path = write_file(
+        "x.txt", "Markup\n\nStandfirst\n\nA *starred* <script>alert(1)</script> # line\n"
+    )
+    call_command("ingest", str(path), stdout=io.StringIO())
+    annotate(
+        users.owner,
+        "A *starred* <script>alert(1)</script> # line",
+        note="<img src=x onerror=alert(1)>",
+        visibility="shared",
+    )
+    html = MarkdownIt("commonmark", {"html": True}).render(export("--format", "md"))
+    assert "<script" not in html
+    assert "<img" not in html
+    assert "<em>starred</em>" not in html
+    assert "A *starred* &lt;script&gt;alert(1)&lt;/script&gt; # line" in html
+
+
+def test_docx_opens_in_python_docx(library, tmp_path):
+    import docx
+
+    path = tmp_path / "book.docx"
+    call_command("export_annotations", "--format", "docx", "-o", str(path), stderr=io.StringIO())
+    document = docx.Document(str(path))
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    assert paragraphs[0] == ("Title", "Commonplace book")
+    assert ("Heading 1", "The rise and fall of New Labour") in paragraphs
+    quotes = [text for style, text in paragraphs if style == "Quote"]
+    assert "prawn cocktail offensive to evolve" in quotes and len(quotes) == 5
+    assert "The turning point, ironic." in [text for _, text in paragraphs]
+    assert any(
+        text.startswith('— Anthony Giddens, "The rise and fall of New Labour"')
+        for _, text in paragraphs
+    )
+
+
+def test_docx_needs_a_file_and_a_bounded_selection(library, monkeypatch):
+    with pytest.raises(CommandError, match="binary: give a file with -o"):
+        export("--format", "docx")
+    monkeypatch.setattr("annotations.formats.docx.MAX_DOCX_ANNOTATIONS", 2)
+    with pytest.raises(CommandError, match="too many for one Word document"):
+        export("--format", "docx", "-o", "/dev/null")
+
+
+# Filters and permissions ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--tag", "humour"], {"trots", "secret"}),
+        (["--tag", "City", "--tag", "humour"], {"prawn", "trots", "secret"}),
+        (["--article", MOMENTUM], {"trots", "secret", "theirs"}),
+        (["--user", "other"], {"dead", "theirs"}),
+        (["--visibility", "private"], {"secret", "theirs"}),
+        (["--q", "ONLY"], {"secret", "theirs"}),
+        (
+            ["--since", "2000-01-01", "--until", "2999-01-01"],
+            {"prawn", "trots", "secret", "dead", "theirs"},
+        ),
+        (["--until", "2000-01-01"], set()),
+    ],
+)
+def test_filters(library, args, expected):
+    data = json.loads(export("--format", "json", *args))
+    uids = {record["uid"] for record in data["annotations"]}
+    assert uids == {str(library[name].uid) for name in expected}
+
+
+def test_command_line_exports_everything_or_what_one_user_may_see(library):
+    def names(*args):
+        data = json.loads(export("--format", "json", *args))
+        return {r["quote"] for r in data["annotations"]}
+
+    shared = {"prawn cocktail offensive to evolve", "Trots?", "New Labour as such is dead"}
+    assert names() == shared | {"Sabotage", "Momentum HQ is in the TSSA"}
+    assert names("--as", "owner") == shared | {"Sabotage"}
+    assert names("--as", "other") == shared | {"Momentum HQ is in the TSSA"}
+    with pytest.raises(CommandError, match="There is no user 'nobody'"):
+        export("--format", "json", "--as", "nobody")
+
+
+def test_web_export_respects_permissions_and_filters(library, client_for, users):
+    def quotes(client, **params):
+        response = client.get("/annotations/export/", {"format": "json", **params})
+        assert response.status_code == 200
+        assert isinstance(response, StreamingHttpResponse)
+        data = json.loads(b"".join(response.streaming_content))
+        return {record["quote"] for record in data["annotations"]}
+
+    other = client_for(users.other)
+    assert "Sabotage" not in quotes(other)
+    assert "Momentum HQ is in the TSSA" in quotes(other)
+    assert quotes(client_for(users.owner), tag="humour") == {"Trots?", "Sabotage"}
+    assert quotes(client_for(None)) == set()
+
+
+def test_web_export_names_the_file_and_says_what_is_wrong(library, client_for, users):
+    client = client_for(users.owner)
+    response = client.get("/annotations/export/", {"format": "csv", "tag": "City"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="commonplace-city-')
+    assert response["Content-Disposition"].endswith('.csv"')
+    docx = client.get("/annotations/export/", {"format": "docx", "article": NEW_LABOUR})
+    assert docx["Content-Disposition"].startswith(
+        f'attachment; filename="commonplace-{NEW_LABOUR}-'
+    )
+    assert b"".join(docx.streaming_content)[:2] == b"PK"  # a zip, as DOCX files are
+    bad = client.get("/annotations/export/", {"format": "pdf"})
+    assert bad.status_code == 400 and "Export as one of" in bad.content.decode()
+    bad = client.get("/annotations/export/", {"format": "csv", "since": "yesterday"})
+    assert bad.status_code == 400
+    assert "since: Give a date such as 2024-05-17." in bad.content.decode()
+
+
+def test_export_buttons_on_the_pages(library, client_for, users):
+    client = client_for(users.owner)
+    for url in ("/annotations/", "/tags/city/", f"/articles/{NEW_LABOUR}/"):
+        assert 'action="/annotations/export/"' in client.get(url).content.decode(), url
+    assert 'name="tag" value="city"' in client.get("/tags/city/").content.decode()
+    assert (
+        f'name="article" value="{NEW_LABOUR}"'
+        in client.get(f"/articles/{NEW_LABOUR}/").content.decode()
+    )
+
+
+# Imports -------------------------------------------------------------------------------
+
+
+def import_file(path, *args) -> str:
+    out = io.StringIO()
+    call_command("import_annotations", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def fresh_archive():
+    """As after migrate and ingest on another server: new ids for the same corpus."""
+    Annotation.objects.all().delete()
+    Tag.objects.all().delete()
+    Article.objects.all().delete()
+    get_user_model().objects.all().delete()
+    call_command("ingest", str(CORPUS), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def fields(annotation: Annotation) -> dict:
+    return {
+        "uid": annotation.uid,
+        "quote": annotation.quote,
+        "start": (annotation.start_paragraph.position, annotation.start_offset),
+        "end": (annotation.end_paragraph.position, annotation.end_offset),
+        "note": annotation.note,
+        "tags": sorted(t.name for t in annotation.tags.all()),
+        "visibility": annotation.visibility,
+        "annotator": annotation.owner.username,
+        "created": annotation.created,
+        "modified": annotation.modified,
+    }
+
+
+def test_round_trip_through_a_fresh_database(library, tmp_path):
+    before = {a.uid: fields(a) for a in Annotation.objects.all()}
+    old_ids = set(Paragraph.objects.values_list("pk", flat=True))
+    path = tmp_path / "backup.json"
+    call_command("export_annotations", "--format", "json", "-o", str(path), stderr=io.StringIO())
+    fresh_archive()
+    assert not old_ids & set(Paragraph.objects.values_list("pk", flat=True))
+    assert "5 annotation(s) imported; 0 already here" in import_file(path)
+    after = {a.uid: fields(a) for a in Annotation.objects.all()}
+    assert after == before
+    owner = get_user_model().objects.get(username="owner")
+    assert not owner.has_usable_password()
+
+
+def test_importing_twice_adds_nothing(library, tmp_path):
+    path = tmp_path / "backup.json"
+    path.write_text(export("--format", "json"), encoding="utf-8")
+    assert "0 annotation(s) imported; 5 already here" in import_file(path)
+    assert Annotation.objects.count() == 5
+
+
+def test_import_re_anchors_by_quote_when_the_text_moved(library, tmp_path, corpus_text, write_file):
+    path = tmp_path / "backup.json"
+    path.write_text(export("--format", "json"), encoding="utf-8")
+    position = library["prawn"].start_paragraph.position
+    Annotation.objects.all().delete()
+    changed = corpus_text.replace(
+        "It was right to argue", "A new paragraph.\n\nIt was right to argue"
+    )
+    call_command("ingest", str(write_file(CORPUS.name, changed)), stdout=io.StringIO())
+    report = import_file(path, "--keep-annotators")
+    assert "2 placed by their quote" in report  # the two after the new paragraph
+    prawn = Annotation.objects.get(uid=library["prawn"].uid)
+    assert prawn.start_paragraph.position == position + 1
+    assert prawn.start_paragraph.text[prawn.start_offset : prawn.end_offset] == prawn.quote
+
+
+def test_import_jsonld(library, tmp_path):
+    path = tmp_path / "export.jsonld"
+    path.write_text(export("--format", "jsonld"), encoding="utf-8")
+    before = {
+        a.uid: (a.quote, a.start_paragraph_id, a.start_offset, a.end_offset, a.note)
+        for a in Annotation.objects.all()
+    }
+    Annotation.objects.all().delete()
+    assert "5 annotation(s) imported" in import_file(path, "--keep-annotators")
+    after = {
+        a.uid: (a.quote, a.start_paragraph_id, a.start_offset, a.end_offset, a.note)
+        for a in Annotation.objects.all()
+    }
+    assert after == before
+    prawn = Annotation.objects.get(uid=library["prawn"].uid)
+    assert sorted(t.name for t in prawn.tags.all()) == ["City", "Finance"]
+    assert prawn.created == library["prawn"].created.replace(microsecond=0)
+    assert "0 annotation(s) imported; 5 already here" in import_file(path)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda r: r.update(start="ten"), "record 2: start must be a whole number, not text"),
+        (lambda r: r.update(start=True), "record 2: start must be a whole number, not true"),
+        (lambda r: r.update(start=-4), "record 2: start must not be negative"),
+        (lambda r: r.pop("quote"), "record 2: quote is missing"),
+        (lambda r: r.update(uid="not-a-uuid"), "record 2: uid 'not-a-uuid' is not a UUID"),
+        (
+            lambda r: r.update(visibility="public"),
+            "record 2: visibility must be one of private, shared",
+        ),
+        (
+            lambda r: r.update(created="yesterday"),
+            "record 2: created 'yesterday' is not a date and time",
+        ),
+        (
+            lambda r: r.update(tags=["loose"]),
+            "record 2: each of tags must be an object with a name",
+        ),
+        (
+            lambda r: r["article"].update(slug="no-such-article"),
+            "record 2: article 'no-such-article' is not in this archive",
+        ),
+        (
+            lambda r: r["user"].update(username="<script>"),
+            "record 2: user '<script>' is not a valid username",
+        ),
+        (
+            lambda r: r.update(note="x" * 20_001),
+            "record 2: the note is longer than 20,000 characters",
+        ),
+    ],
+)
+def test_an_invalid_import_writes_nothing_and_names_the_record(library, tmp_path, change, message):
+    data = json.loads(export("--format", "json"))
+    Annotation.objects.all().delete()
+    change(data["annotations"][1])
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError) as failure:
+        import_file(path)
+    assert message in str(failure.value)
+    assert str(failure.value).startswith(f"Nothing was imported from {path}")
+    assert not Annotation.objects.exists()
+    assert not get_user_model().objects.filter(username="<script>").exists()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8"),
+        (b"not json at all", "not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
+        (b'{"hello": "world"}', "neither Commonplace's JSON export nor W3C"),
+        (
+            b'{"format": "commonplace-annotations", "annotations": {"a": 1}}',
+            "no list of annotations",
+        ),
+        (
+            b'{"type": "AnnotationCollection", "first": "https://elsewhere/page1"}',
+            "first page must be embedded",
+        ),
+        (
+            b'[{"type": "Annotation", "target": "https://x/articles/y/"}]',
+            "record 1: target must describe the passage",
+        ),
+        (b"[1, 2]", "record 1: the record must be an object, not 1"),
+    ],
+)
+def test_hostile_import_files_fail_cleanly(tmp_path, content, message):
+    path = tmp_path / "hostile.json"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        import_file(path)
+    assert not Annotation.objects.exists()
+
+
+def test_an_oversized_or_missing_file_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "big.json"
+    path.write_text("[]", encoding="utf-8")
+    monkeypatch.setattr(reading, "MAX_IMPORT_BYTES", 1)
+    with pytest.raises(CommandError, match="the limit is 1"):
+        import_file(path)
+    with pytest.raises(CommandError, match="cannot read"):
+        import_file(tmp_path / "missing.json")
+
+
+def test_imported_times_without_a_zone_are_utc(library, tmp_path):
+    data = json.loads(export("--format", "json"))
+    Annotation.objects.all().delete()
+    data["annotations"][0]["created"] = "2020-01-02T03:04:05"
+    path = tmp_path / "naive.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    import_file(path, "--keep-annotators")
+    created = Annotation.objects.get(uid=data["annotations"][0]["uid"]).created
+    assert created == datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
