@@ -13,7 +13,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from annotations.anchoring import ArticleText, Passage, Position
-from annotations.notes import render_note
+from annotations.notes import note_as_text, render_note
 from annotations.permissions import Viewer, audience_expression
 from annotations.slugs import tag_slug
 from archive.models import Article, Paragraph
@@ -264,6 +264,15 @@ class Description:
     audience: str
     text: str
 
+    @property
+    def html(self) -> str:
+        """The description's Markdown, shown as notes are (annotations.notes)."""
+        return render_note(self.text)
+
+    @property
+    def as_text(self) -> str:
+        return note_as_text(self.text)
+
 
 def attach_descriptions(tags: list[Tag], viewer: Viewer) -> list[Tag]:
     """Give each tag `description`: the viewer's own, else the shared one they may read;
@@ -276,7 +285,10 @@ def attach_descriptions(tags: list[Tag], viewer: Viewer) -> list[Tag]:
         by_slug.setdefault(tag.slug, []).append(Description(tag.audience, tag.description))
     for tag in tags:
         tag.descriptions_shown = by_slug.get(tag.slug, [])
-        tag.description = tag.descriptions_shown[0].text if tag.descriptions_shown else ""
+        first = tag.descriptions_shown[0] if tag.descriptions_shown else None
+        tag.description = first.text if first else ""
+        # What a list of tags shows of it: its words, without the Markdown.
+        tag.description_text = first.as_text if first else ""
     return tags
 
 

@@ -1,5 +1,8 @@
 """Notes are Markdown, shown as HTML that nothing in a note can turn against a reader."""
 
+import html
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -41,3 +44,13 @@ def render_note(markdown: str) -> str:
     return nh3.clean(
         html, tags=_TAGS, url_schemes=_URL_SCHEMES, link_rel="nofollow noopener noreferrer"
     )
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def note_as_text(markdown: str) -> str:
+    """The words a reader sees of a note, without its Markdown, as plain (unescaped)
+    text on one line: for snippets, which escape and mark it themselves."""
+    words = nh3.clean(render_note(markdown), tags=set())
+    return _SPACES.sub(" ", html.unescape(words)).strip()

@@ -58,17 +58,17 @@ class Highlighter:
         if isinstance(leaf, syntax.Term | syntax.Phrase):
             self.stems.update(token.text for token in STEMMING_ANALYZER(leaf.text, mode="query"))
         elif isinstance(leaf, syntax.Fuzzy):
-            self.fuzzy.append((leaf.text.lower(), leaf.edits, leaf.prefix))
+            self.fuzzy.append((syntax.fold(leaf.text.lower()), leaf.edits, leaf.prefix))
         elif isinstance(leaf, syntax.Prefix):
-            self.prefixes.append(leaf.text.lower())
+            self.prefixes.append(syntax.fold(leaf.text.lower()))
         elif isinstance(leaf, syntax.Wildcard):
-            self.patterns.append(re.compile(fnmatch.translate(leaf.text.lower())))
+            self.patterns.append(re.compile(fnmatch.translate(syntax.fold(leaf.text.lower()))))
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.prefixes or self.patterns or self.fuzzy)
 
     def matches(self, word: str) -> bool:
-        """Whether a lower-cased word of the text matches the query."""
+        """Whether a lower-cased, accent-folded word of the text matches the query."""
         verdict = self._verdicts.get(word)
         if verdict is None:
             verdict = self._verdicts[word] = self._decide(word)
@@ -88,11 +88,11 @@ class Highlighter:
 
     def _tokens(self, text: str):
         """The unstemmed analyzer's tokens, marked. Made here rather than by the analyzer
-        (same pattern, lower-cased), which costs three times as much per word; one Token
+        (same pattern, lower-cased, folded), which costs three times as much per word; one Token
         is reused, as Whoosh's tokenizers do, and the fragmenter copies those it keeps."""
         token = Token(positions=False, chars=True, removestops=False, mode="index")
         for found in WORD_PATTERN.finditer(text):
-            token.text = found.group().lower()
+            token.text = syntax.fold(found.group().lower())
             token.startchar, token.endchar = found.span()
             token.matched = self.matches(token.text)
             yield token
@@ -107,6 +107,8 @@ class Highlighter:
         best = top_fragments(fragments, 2, BasicFragmentScorer(), order=_by_position)
         if not best:
             return _lead(text, max_chars)
+        for fragment in best:
+            _to_whole_words(fragment)
         pieces = [formatter.format_fragment(fragment) for fragment in best]
         html = f" {ELLIPSIS} ".join(pieces)
         if best[0].startchar > 0:
@@ -123,6 +125,26 @@ class Highlighter:
         if not fragment.matches:
             return escape(text)
         return mark_safe(_MarkFormatter().format_fragment(fragment))
+
+
+# How far a snippet's edge may move to take in the rest of a word it cuts.
+WORD_REACH = 30
+_SPACE = re.compile(r"\s")
+
+
+def _to_whole_words(fragment) -> None:
+    """Widen a fragment to the spaces around it: the fragmenter cuts at its own tokens,
+    which end at an apostrophe or a hyphen ("… s press team")."""
+    text = fragment.text
+    start = fragment.startchar
+    while (
+        start > 0 and fragment.startchar - start < WORD_REACH and not _SPACE.match(text[start - 1])
+    ):
+        start -= 1
+    end = fragment.endchar
+    while end < len(text) and end - fragment.endchar < WORD_REACH and not _SPACE.match(text[end]):
+        end += 1
+    fragment.startchar, fragment.endchar = start, end
 
 
 def _by_position(fragment) -> int:

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from annotations.models import Annotation, Tag, tag_names_of
+from annotations.notes import note_as_text
 from annotations.permissions import Viewer
-from archive.models import Section
-from search import limits, syntax
+from archive.models import Article, Section
+from search import facets, limits, syntax
 from search.facets import BY_NAME, FACETS
 from search.fields import LABEL_SEPARATOR, NONE, OTHER
 from search.freshness import Corrections, corrections
@@ -99,6 +100,16 @@ class SearchOutcome:
     messages: list[str] = field(default_factory=list)
     notes: list[NoteHit] = field(default_factory=list)
     notes_count: int = 0
+    # What the page shows for each filter chosen (by name): see filter_labels.
+    filter_labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def chips(self) -> list[tuple[str, str, str]]:
+        """Each filter chosen, as (name, value, label)."""
+        return [
+            (name, value, self.filter_labels.get(name, value))
+            for name, value in self.request.filters.items()
+        ]
 
     @property
     def first_number(self) -> int:
@@ -121,7 +132,7 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
         SearchSpec(
             query=parsed,
             viewer=viewer,
-            filters={BY_NAME[name].filtered: v for name, v in request.filters.items()},
+            filters={facets.filtered_field(name, v): v for name, v in request.filters.items()},
             facets=tuple(facet.counted for facet in FACETS),
             sort=SORTS[sort],
             start=(request.page - 1) * PAGE_SIZE,
@@ -136,7 +147,8 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
     if outcome.count and request.page > outcome.num_pages:
         raise PageOutOfRange(outcome.num_pages)
     outcome.hits = [_hit(hit, request) for hit in answer.hits]
-    outcome.facets = _facets(answer.facets, request, outcome.count, viewer)
+    outcome.facets = _facets(answer.facets, request, viewer)
+    outcome.filter_labels = filter_labels(outcome, viewer)
     outcome.suggestion = answer.suggestion
     outcome.notes = _note_hits(list(answer.notes), parsed, viewer)
     outcome.notes_count = answer.notes_count
@@ -179,12 +191,14 @@ def _note_hits(ids: list[int], parsed: syntax.ParsedQuery, viewer: Viewer) -> li
 
 
 def _note_snippet(annotation: Annotation, highlighter: Highlighter) -> SafeString:
-    """The note where it matches, else the quote where it does, else the note's opening."""
-    for text in (annotation.note, annotation.quote):
+    """The note where it matches, else the quote where it does, else the note's opening:
+    the note's words, not its Markdown."""
+    note = note_as_text(annotation.note)
+    for text in (note, annotation.quote):
         snippet = highlighter.snippet(text)
         if "<mark>" in snippet:
             return snippet
-    return highlighter.snippet(annotation.note or annotation.quote)
+    return highlighter.snippet(note or annotation.quote)
 
 
 def _nothing_to_search(q: str) -> str:
@@ -212,61 +226,68 @@ def _hit(hit: ParagraphHit, request: SearchRequest) -> Hit:
     )
 
 
-def _facets(
-    counts: dict, request: SearchRequest, total: int, viewer: Viewer
-) -> dict[str, list[FacetBucket]]:
-    facets = {}
+def _facets(counts: dict, request: SearchRequest, viewer: Viewer) -> dict[str, list[FacetBucket]]:
+    buckets_of = {}
     for facet in FACETS:
         name = facet.name
         pairs = [(str(value), n) for value, n in counts.get(facet.counted, ()) if n]
         selected = request.filters.get(name)
-        # An article value is "slug<separator>title": the label travels with the value.
-        # The separator sorts before any character of a slug, so ranking the whole value
-        # ranks by slug; only the values kept are split.
-        key = f"{selected}{LABEL_SEPARATOR}" if name == "article" and selected else selected
-        pairs, other = _limit(pairs, request.facet_limit, key, prefix=name == "article")
-        if name == "article":
+        pairs, other = _limit(pairs, request.facet_limit, selected, facet.labelled)
+        known = {}
+        if facet.labelled:
+            # A value "value<separator>label" carries its label; only the values kept
+            # are split.
             split = [(value.split(LABEL_SEPARATOR, 1), n) for value, n in pairs]
-            labels = {value: label for (value, label), _ in split}
-            pairs = [(value, n) for (value, _), n in split]
-        else:
-            labels = _labels(name, [value for value, _ in pairs], request, viewer)
-        buckets = [FacetBucket(v, labels.get(v, v), n, v == selected) for v, n in pairs]
-        facets[name] = sorted(buckets, key=_bucket_order(name))
+            known = {parts[0]: parts[1] for parts, _ in split if len(parts) == 2}
+            pairs = [(parts[0], n) for parts, n in split]
+        unknown = [value for value, _ in pairs if value not in known]
+        known.update(labels(name, unknown, viewer))
+        buckets = [FacetBucket(v, known.get(v, v), n, v == selected) for v, n in pairs]
+        buckets_of[name] = sorted(buckets, key=_bucket_order(name))
         if other:
-            facets[name].append(FacetBucket(OTHER, f"{other[0]} more", other[1]))
-    return facets
+            buckets_of[name].append(FacetBucket(OTHER, f"{other[0]} more", other[1]))
+    return buckets_of
 
 
 def _limit(
-    pairs: list, limit: int, selected: str | None, prefix: bool = False
+    pairs: list, limit: int, selected: str | None, labelled: bool = False
 ) -> tuple[list, tuple[int, int] | None]:
-    """The `limit` largest buckets (and the selected one: the value, or with prefix the
-    value that starts with it); the rest are folded into one, as (how many values, how
-    many passages), so that the counts still add up."""
+    """The `limit` largest buckets (and the selected one, its label after it where values
+    carry one); the rest are folded into one, as (how many values, how many passages),
+    so that the counts still add up. The label separator sorts before any character of
+    a value, so ranking a labelled value ranks by its value."""
     if not limit or len(pairs) <= limit:
         return pairs, None
     ranked = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
     kept, rest = ranked[:limit], ranked[limit:]
     if selected:
+        labelled_as = f"{selected}{LABEL_SEPARATOR}"
         chosen = [
             pair
             for pair in rest
-            if (pair[0].startswith(selected) if prefix else pair[0] == selected)
+            if pair[0] == selected or (labelled and pair[0].startswith(labelled_as))
         ]
         kept += chosen
         rest = [pair for pair in rest if pair not in chosen]
     return kept, (len(rest), sum(n for _, n in rest)) if rest else None
 
 
-def _labels(name: str, values: list[str], request: SearchRequest, viewer: Viewer) -> dict[str, str]:
-    none_label = BY_NAME[name].none_label
-    labels = {value: none_label for value in values if value == NONE and none_label}
-    if name == "section":
-        labels.update(_section_labels(values, request.filters.get("article")))
-    elif name == "tag" and any(value != NONE for value in values):
-        labels.update(_tag_labels(values, viewer))
-    return labels
+def labels(name: str, values: list[str], viewer: Viewer) -> dict[str, str]:
+    """What the pages show for these values of a facet, where the index does not say:
+    facet buckets and the chips of the filters chosen are labelled here alike. A value
+    without a label (a tag the viewer may not see, say) is shown as it is."""
+    facet = BY_NAME[name]
+    found = {NONE: facet.none_label} if NONE in values and facet.none_label else {}
+    rest = [value for value in values if value != NONE]
+    if not rest:
+        return found
+    if name == "article":
+        found.update(Article.objects.filter(slug__in=rest).values_list("slug", "title"))
+    elif name == "section":
+        found.update(_section_labels(rest))
+    elif name == "tag":
+        found.update(_tag_labels(rest, viewer))
+    return found
 
 
 def _tag_labels(slugs: list[str], viewer: Viewer) -> dict[str, str]:
@@ -274,23 +295,47 @@ def _tag_labels(slugs: list[str], viewer: Viewer) -> dict[str, str]:
     tag pages): never the spelling of a tag of the same slug they may not see."""
     tags = viewer.tags(Tag.objects.filter(slug__in=slugs))
     own = viewer.own_audience
-    labels: dict[str, str] = {}
+    found: dict[str, str] = {}
     for tag in sorted(tags, key=lambda t: (t.audience != own, t.pk)):
-        labels.setdefault(tag.slug, tag.name)
-    return labels
+        found.setdefault(tag.slug, tag.name)
+    return found
 
 
-def _section_labels(values: list[str], article_slug: str | None) -> dict[str, str]:
-    numbers = [int(value) for value in values if value.isdigit()]
-    labels = {str(number): f"Section {number}" for number in numbers}
-    if article_slug:
-        # Within one article a section number names one section: show its title.
-        titled = Section.objects.filter(article__slug=article_slug, number__in=numbers)
-        labels.update((str(s.number), f"{s.number}. {s.title}") for s in titled)
-    return labels
+def _section_labels(values: list[str]) -> dict[str, str]:
+    found = {v: facets.number_only_label(v) for v in values if facets.NUMBER_ONLY.fullmatch(v)}
+    wanted = {}
+    for value in values:
+        if match := facets.SECTION_VALUE.fullmatch(value):
+            wanted.setdefault(match["slug"], set()).add(int(match["number"]))
+    if wanted:
+        sections = Section.objects.filter(article__slug__in=wanted).select_related("article")
+        for section in sections.filter(number__isnull=False):
+            if section.number in wanted[section.article.slug]:
+                value = facets.section_value(section.article.slug, section.number)
+                found[value] = facets.section_label(
+                    section.number, section.title, section.article.title
+                )
+    return found
+
+
+def filter_labels(outcome: SearchOutcome, viewer: Viewer) -> dict[str, str]:
+    """The label of each filter chosen: its facet bucket's, else looked up alike."""
+    chosen = {}
+    for name, value in outcome.request.filters.items():
+        bucket = next((b for b in outcome.facets.get(name, ()) if b.selected), None)
+        chosen[name] = bucket.label if bucket else labels(name, [value], viewer).get(value, value)
+    return chosen
 
 
 def _bucket_order(name: str):
-    if name in ("section", "year"):
+    if name == "section":
+        # By article, then by number.
+        return lambda bucket: (bucket.value == NONE, *_section_order(bucket.value))
+    if name == "year":
         return lambda bucket: (bucket.value == NONE, bucket.value.zfill(6))
     return lambda bucket: (-bucket.count, bucket.label.lower())
+
+
+def _section_order(value: str) -> tuple[str, int]:
+    article, _, number = value.rpartition(":")
+    return article, int(number) if number.isdigit() else 0

@@ -2,7 +2,7 @@ from haystack import indexes
 
 from annotations.models import Annotation
 from archive.models import Article, Paragraph
-from search import syntax
+from search import facets, syntax
 from search.backends.whoosh.schema import UNSTEMMED_ANALYZER
 from search.fields import (
     LABEL_SEPARATOR,
@@ -37,7 +37,11 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
     article_id = KeywordField(model_attr="article_id")
     article_title = StoredField(model_attr="article__title")
     article_facet = KeywordField()
+    # The section's number alone, for links from before sections were told apart by
+    # article (search.facets.filtered_field); the facet counts section_facet.
     section = KeywordField()
+    section_key = KeywordField()
+    section_facet = KeywordField()
     section_number = StoredField()
     section_title = StoredField()
     author = KeywordField(model_attr="article__author")
@@ -58,6 +62,17 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_section(self, paragraph: Paragraph) -> str:
         return NONE if paragraph.section.number is None else str(paragraph.section.number)
+
+    def prepare_section_key(self, paragraph: Paragraph) -> str:
+        number = paragraph.section.number
+        return NONE if number is None else facets.section_value(paragraph.article.slug, number)
+
+    def prepare_section_facet(self, paragraph: Paragraph) -> str:
+        section = paragraph.section
+        if section.number is None:
+            return NONE
+        label = facets.section_label(section.number, section.title, paragraph.article.title)
+        return f"{self.prepare_section_key(paragraph)}{LABEL_SEPARATOR}{label}"
 
     def prepare_section_number(self, paragraph: Paragraph) -> str | None:
         number = paragraph.section.number

@@ -21,7 +21,12 @@ class SearchParamsSerializer(serializers.Serializer):
     sort = serializers.ChoiceField(choices=list(SORTS), required=False, default="relevance")
     article = serializers.SlugField(required=False, max_length=255, help_text="An article slug.")
     section = serializers.RegexField(
-        rf"^(\d{{1,4}}|{NONE})$", required=False, help_text=f"A section number, or {NONE}."
+        rf"^(\d{{1,4}}|{NONE}|[-\w]{{1,255}}:\d{{1,4}})$",
+        required=False,
+        help_text=(
+            f"A section of an article, as <article slug>:<number>, or {NONE}; a number "
+            "alone selects that section number in every article."
+        ),
     )
     author = serializers.CharField(required=False, max_length=255, help_text=FILTER_HELP)
     year = serializers.RegexField(

@@ -26,6 +26,7 @@ from whoosh.qparser import (
 )
 from whoosh.qparser import syntax as nodes
 from whoosh.qparser.plugins import PhrasePlugin, PrefixPlugin, WildcardPlugin
+from whoosh.support.charset import accent_map
 
 from search import limits
 
@@ -320,10 +321,16 @@ def on_note_fields(node: Node, audiences) -> Node:
     return transformed(node, move)
 
 
+def fold(text: str) -> str:
+    """The text with its accents taken off, as every analyzer indexes words: "Schroder"
+    finds "Schröder". Prefix, wildcard and fuzzy terms skip analysis, so they fold here."""
+    return text.translate(accent_map)
+
+
 def note_term(leaf: Prefix | Wildcard | Fuzzy) -> tuple[str, int]:
     """A term's text as the notes' words are indexed (lower-cased, after its audience),
     and how many characters of it the audience takes."""
-    text = leaf.text.lower()
+    text = fold(leaf.text.lower())
     if leaf.audience is None:
         return text, 0
     head = f"{leaf.audience}{NOTE_TERM_SEPARATOR}"

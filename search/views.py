@@ -45,4 +45,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
         status = 503
     context["outcome"] = outcome
     context["facets"] = [(name, outcome.facets.get(name, [])) for name in facets.NAMES]
+    # A search that found nothing has nothing to narrow: no empty column beside it.
+    context["has_facets"] = any(buckets for _, buckets in context["facets"])
     return render(request, "search/search.html", context, status=status)

@@ -260,3 +260,17 @@ def test_expanding_a_term_in_notes_never_counts_words_of_notes_one_may_not_see(
     mine = search(client_for(users.owner), q="zq*")
     assert mine["notes"]["count"] == 2
     assert any(m.startswith("zq* matches too many words") for m in mine["messages"])
+
+
+def test_note_snippets_show_the_notes_words_not_their_markdown(
+    owner, users, django_capture_on_commit_callbacks
+):
+    note = "**Prawn** cocktails are _back_: see [the menu](https://example.com) <b>now</b>"
+    with django_capture_on_commit_callbacks(execute=True):
+        annotate(users.owner, "prawn cocktail", note=note)
+    (found,) = search(owner, q="cocktails")["notes"]["results"]
+    assert found["snippet"] == (
+        "Prawn <mark>cocktails</mark> are back: see the menu &lt;b&gt;now&lt;/b&gt;"
+    )
+    page = owner.get("/search/", {"q": "cocktails"}).content.decode()
+    assert "<mark>cocktails</mark> are back: see the menu" in page and "**" not in page

@@ -64,12 +64,15 @@ def test_no_page_renders_markup(hostile, client_for, users):
         assert response.status_code == 200, url
         html = response.content.decode()
         assert_escaped(html, url)
-        # The only scripts are the app's own: the reader's code and its JSON context.
+        # The only scripts are the app's own: the reader's code and its JSON context, and
+        # the search page's filters.
         scripts = re.findall(r"<script\b[^>]*>", html)
-        assert all(
-            'type="application/json"' in s or 'src="/static/js/reader/main.js"' in s
-            for s in scripts
-        ), url
+        own = (
+            'type="application/json"',
+            'src="/static/js/reader/main.js"',
+            'src="/static/js/search-filters.js"',
+        )
+        assert all(any(mark in s for mark in own) for s in scripts), url
 
 
 def test_no_endpoint_returns_markup_where_html_is_expected(hostile, client_for, users):

@@ -1,5 +1,6 @@
 """Full-text search: the real Whoosh index, through /api/search and the search page."""
 
+import html as html_lib
 import io
 import re
 
@@ -186,14 +187,59 @@ def test_facet_values_and_labels_are_exact(client):
     }
     assert {b["value"] for b in facets["author"]} == {"Anthony Giddens", NONE}
     assert {b["value"] for b in facets["year"]} == {"2010", "2017"}
-    assert {b["value"] for b in facets["section"]} <= {NONE, "1", "2", "3", "4"}
-    titled = api(client, q="labour", article=MOMENTUM)["facets"]["section"]
-    assert {b["label"] for b in titled} <= {
-        "1. The Bus",
-        "2. The Conference",
-        "3. The HQ",
-        "4. The Fallout",
+    momentum = "Losing Momentum: how Jeremy Corbyn’s support group ran out of steam"
+    sections = {
+        f"{MOMENTUM}:1": f"1. The Bus — {momentum}",
+        f"{MOMENTUM}:2": f"2. The Conference — {momentum}",
+        f"{MOMENTUM}:3": f"3. The HQ — {momentum}",
+        f"{MOMENTUM}:4": f"4. The Fallout — {momentum}",
+        NONE: "No numbered section",
     }
+    labelled = {b["value"]: b["label"] for b in facets["section"]}
+    assert labelled.items() <= sections.items() and NONE in labelled and len(labelled) > 2
+    within = api(client, q="labour", article=MOMENTUM)["facets"]["section"]
+    assert {b["value"]: b["label"] for b in within}.items() <= sections.items()
+
+
+def test_sections_of_different_articles_are_different_values(client, write_file):
+    text = article_text(
+        "Another piece", ["1. The Count", "Labour lost.", "2. After", "Labour won."]
+    )
+    call_command("ingest", str(write_file("other.txt", text)), stdout=io.StringIO())
+    buckets = api(client, q="labour", facet_limit=0)["facets"]["section"]
+    ones = [b for b in buckets if b["value"].endswith(":1")]
+    assert len(ones) == 2 and len({b["label"] for b in ones}) == 2
+    for bucket in ones:
+        data = api(client, q="labour", section=bucket["value"])
+        assert data["count"] == bucket["count"]
+        slug = bucket["value"].split(":")[0]
+        assert {hit["article"]["slug"] for hit in data["results"]} == {slug}
+
+
+def test_a_section_number_alone_still_filters_every_article_by_it(client):
+    data = api(client, q="labour OR Corbyn", section="2")
+    assert data["count"] > 0
+    assert {hit["section"]["number"] for hit in data["results"]} == {2}
+    html = client.get("/search/", {"q": "labour", "section": "2"}).content.decode()
+    assert "Section: Section 2, any article" in html
+
+
+@pytest.mark.parametrize(
+    "params, chip",
+    [
+        ({"article": MOMENTUM}, "Article: Losing Momentum: how Jeremy Corbyn’s support"),
+        ({"section": f"{MOMENTUM}:1"}, "Section: 1. The Bus — Losing Momentum"),
+        ({"author": NONE}, "Author: No author"),
+        ({"tag": NONE}, "Tag: Untagged"),
+        ({"year": NONE, "q": "x"}, "Year: Undated"),
+        ({"article": "no-such-article"}, "Article: no-such-article"),
+    ],
+)
+def test_filter_chips_show_labels_not_values(client, params, chip):
+    html = client.get("/search/", {"q": "labour", **params}).content.decode()
+    chips = re.search(r'<ul class="chips".*?</ul>', html, re.S).group()
+    assert chip in chips
+    assert NONE not in re.sub(r'href="[^"]*"', "", chips)
 
 
 @on_each_backend
@@ -202,6 +248,7 @@ def test_facet_values_and_labels_are_exact(client):
     [
         ("article", MOMENTUM, lambda p: p.article.slug == MOMENTUM),
         ("section", "2", lambda p: p.section.number == 2),
+        ("section", f"{MOMENTUM}:2", lambda p: p.section.number == 2),
         ("section", NONE, lambda p: p.section.number is None),
         ("author", "Anthony Giddens", lambda p: p.article.author == "Anthony Giddens"),
         ("author", NONE, lambda p: p.article.author == ""),
@@ -504,3 +551,31 @@ def test_document_order_follows_articles_moved_within_their_file(client, write_f
 
     assert titles_in_document_order([alpha, beta]) == ["Alpha piece", "Beta piece"]
     assert titles_in_document_order([beta, alpha]) == ["Beta piece", "Alpha piece"]
+
+
+@on_each_backend
+@pytest.mark.parametrize("q", ["Schroder", "Schröder", "SCHRODER", "schrod*", "Schroeder~"])
+def test_accents_are_folded_for_matching_only(client, q):
+    data = api(client, q=q)
+    assert hit_ids(data) == paragraphs_matching("schröder")
+    (hit,) = data["results"]
+    assert "<mark>Schröder</mark>" in hit["snippet"]
+
+
+def test_did_you_mean_reads_accented_words_folded(client):
+    html = client.get("/search/", {"q": "Schrödr"}).content.decode()
+    assert 'Did you mean <a href="?q=schroder">schroder</a>?' in html
+
+
+@pytest.mark.parametrize("q", ["labour", "press", "party", "Corbyn", "said"])
+def test_snippets_begin_and_end_at_word_boundaries(client, q):
+    results = api(client, q=q)["results"]
+    assert results
+    for hit in results:
+        text = Paragraph.objects.get(pk=hit["paragraph_id"]).text
+        plain = html_lib.unescape(re.sub(r"</?mark>", "", hit["snippet"]))
+        for piece in plain.strip(" …").split(" … "):
+            start = text.index(piece)
+            end = start + len(piece)
+            assert start == 0 or text[start - 1].isspace(), (piece, text[start - 10 : start])
+            assert end == len(text) or text[end].isspace(), (piece, text[end : end + 10])

@@ -89,12 +89,18 @@ _ANALYSIS = {
         # Porter stems, as Whoosh's StemmingAnalyzer uses.
         "commonplace_text": {
             "tokenizer": "standard",
-            "filter": ["lowercase", "commonplace_stop", "porter_stem"],
+            "filter": ["lowercase", "asciifolding", "commonplace_stop", "porter_stem"],
         },
-        "commonplace_unstemmed": {"tokenizer": "standard", "filter": ["lowercase"]},
+        "commonplace_unstemmed": {"tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
         "commonplace_shingles": {
             "tokenizer": "standard",
-            "filter": ["lowercase", "commonplace_stop", "porter_stem", "commonplace_pairs"],
+            "filter": [
+                "lowercase",
+                "asciifolding",
+                "commonplace_stop",
+                "porter_stem",
+                "commonplace_pairs",
+            ],
         },
         "commonplace_tags": {"tokenizer": "whitespace"},
     },

@@ -1,6 +1,7 @@
 """Accounts, /annotations/, /tags/ and /tags/<slug>/."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -8,6 +9,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from annotations.models import Annotation, Tag
+from annotations.permissions import Viewer
 from tests.conftest import MOMENTUM, NEW_LABOUR, annotate, page_body
 
 pytestmark = pytest.mark.usefixtures("ingested")
@@ -222,3 +224,21 @@ def test_markup_in_user_content_is_escaped_on_every_page(client_for, users):
     for url in ("/annotations/", "/tags/", f"/articles/{NEW_LABOUR}/", "/search/?q=prawn"):
         html = client.get(url).content.decode()
         assert '<script>alert("x")' not in html, url
+
+
+def test_tag_descriptions_show_their_markdown_rendered_and_safe(client_for, users):
+    annotate(users.owner, "prawn cocktail", tags=["City"])
+    owner = client_for(users.owner)
+    markdown = "**Money** and <script>alert(1)</script> [the Square Mile](https://example.com)"
+    markdown += " [x](javascript:alert(1))"
+    audience = Viewer.of(users.owner).own_audience
+    response = owner.post("/tags/city/describe/", {"audience": audience, "description": markdown})
+    assert response.status_code in (302, 303), response.content
+    page = owner.get("/tags/city/").content.decode()
+    shown = re.search(r'<div class="lead tag-description">.*?</div>', page, re.S).group()
+    assert "<strong>Money</strong>" in shown and "**" not in shown
+    assert '<a href="https://example.com" rel="nofollow noopener noreferrer">' in shown
+    assert "<script>alert" not in shown and 'href="javascript' not in shown
+    listed = owner.get("/tags/").content.decode()
+    assert "Money and &lt;script&gt;alert(1)&lt;/script&gt; the Square Mile" in listed
+    assert "**" not in listed

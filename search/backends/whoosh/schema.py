@@ -8,27 +8,39 @@ keyword fields are ID columns, so facet values come back as stored.
 from __future__ import annotations
 
 from whoosh.analysis import (
+    CharsetFilter,
     LowercaseFilter,
     RegexTokenizer,
     ShingleFilter,
     StemFilter,
-    StemmingAnalyzer,
     StopFilter,
 )
 from whoosh.analysis.tokenizers import default_pattern
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.qparser import QueryParser
+from whoosh.support.charset import accent_map
 
 from search.syntax import NOTE_FIELDS, SHINGLE_FIELD, TEXT_FIELD, UNSTEMMED_FIELD
 
 # What a word is, to the unstemmed analyzer and the highlighter: Whoosh's default.
 WORD_PATTERN = default_pattern
-STEMMING_ANALYZER = StemmingAnalyzer()
-UNSTEMMED_ANALYZER = RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
+# Accents are folded for matching ("Schroder" finds "Schröder"); the stored text, and
+# so every snippet, keeps them. Changing an analyzer means rebuild_index.
+FOLD = CharsetFilter(accent_map)
+# Whoosh's StemmingAnalyzer, folding accents before the stop words and the stems.
+STEMMING_ANALYZER = (
+    RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | FOLD | StopFilter() | StemFilter()
+)
+UNSTEMMED_ANALYZER = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | FOLD
 # Each pair of neighbouring stems, stop words left out as in the stemmed text, is one
 # term: a two-word phrase is then one lookup instead of a position check per document.
 SHINGLE_ANALYZER = (
-    RegexTokenizer() | LowercaseFilter() | StopFilter() | StemFilter() | ShingleFilter(2, sep=" ")
+    RegexTokenizer()
+    | LowercaseFilter()
+    | FOLD
+    | StopFilter()
+    | StemFilter()
+    | ShingleFilter(2, sep=" ")
 )
 # The field that answers a two-word phrase of each stemmed field.
 SHINGLES_OF = {TEXT_FIELD: SHINGLE_FIELD, NOTE_FIELDS[TEXT_FIELD]: NOTE_FIELDS[SHINGLE_FIELD]}

@@ -26,7 +26,7 @@ def suggestion(parsed: syntax.ParsedQuery, searcher, hits: int, scope: Scope, ru
         if not isinstance(leaf, syntax.Term) or leaf.field != syntax.TEXT_FIELD or not leaf.span:
             continue
         start, end = leaf.span
-        word = text[start:end].lower()
+        word = syntax.fold(text[start:end].lower())
         if not word.isalpha() or reader.frequency(syntax.UNSTEMMED_FIELD, word):
             continue
         # Each look-up costs a walk of every segment's words: a few per search.
