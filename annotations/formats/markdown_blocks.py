@@ -99,7 +99,16 @@ def contained_note(markdown: str) -> list[Token]:
         elif token.type in ("fence", "code_block"):
             _contain_code(token)
         tokens.append(token)
+    if _forges_structure(tokens):
+        # mdformat writes some contained lists back as structure (empty items nested
+        # three deep come out as `- - -`, a rule): then the note is its words alone.
+        return paragraph(" ".join(markdown.split()))
     return tokens
+
+
+def _forges_structure(tokens: list[Token]) -> bool:
+    written = _NOTES.parse(render(tokens))
+    return any(t.type in _STRUCTURE or t.type == "heading_open" for t in written)
 
 
 def _contain_code(token: Token) -> None:
