@@ -94,6 +94,12 @@ class AnnotationSerializer(serializers.ModelSerializer):
     tag_links = serializers.SerializerMethodField(help_text="Each tag's name and page.")
     mine = serializers.SerializerMethodField(help_text="Whether you wrote it.")
     can_edit = serializers.SerializerMethodField(help_text="Whether you may change it.")
+    client_key = serializers.UUIDField(
+        required=False,
+        write_only=True,
+        help_text="A key the client makes once per new annotation (a UUID): sending the "
+        "same key again returns the annotation it made, rather than another.",
+    )
 
     class Meta:
         model = Annotation
@@ -121,6 +127,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "tag_links",
             "mine",
             "can_edit",
+            "client_key",
         ]
         read_only_fields = ["prefix", "suffix", "created", "modified", "anchor"]
 

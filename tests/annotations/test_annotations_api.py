@@ -356,3 +356,30 @@ def test_openapi_describes_annotations(client):
     assert set(schema["paths"]["/api/annotations/{id}"]) >= {"get", "patch", "delete"}
     fields = schema["components"]["schemas"]["Annotation"]["properties"]
     assert set(fields) >= ANNOTATION_FIELDS
+
+
+def test_a_repeated_post_with_its_client_key_returns_what_the_first_made(
+    owner_client, client_for, users, prawn
+):
+    key = "0b6b7e0e-8f5c-4d0e-b1f4-5a3e6f1c2d3b"
+    body = passage_body(prawn, "prawn cocktail", note="Once", client_key=key)
+    first = post(owner_client, body)
+    assert first.status_code == 201, first.content
+    again = post(owner_client, body)
+    assert again.status_code == 200, again.content
+    assert again.json() == first.json()
+    assert "client_key" not in first.json()
+    # The key is the owner's: someone else using the same one makes their own.
+    theirs = post(client_for(users.other), body)
+    assert theirs.status_code == 201
+    assert Annotation.objects.filter(client_key=key).count() == 2
+    # Without a key, each POST makes one, as before.
+    plain = passage_body(prawn, "prawn cocktail")
+    assert post(owner_client, plain).status_code == post(owner_client, plain).status_code == 201
+    assert Annotation.objects.count() == 4
+
+
+def test_a_client_key_that_is_not_a_uuid_is_a_400(owner_client, prawn):
+    response = post(owner_client, passage_body(prawn, "prawn cocktail", client_key="twice"))
+    assert response.status_code == 400
+    assert "client_key" in response.json()

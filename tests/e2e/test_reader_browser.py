@@ -301,3 +301,51 @@ def test_the_reader_runs_under_the_policy(page, refusals, users):
     page.goto("/admin/login/")
     assert re.search("Log in|Site administration", page.title())
     assert refusals() == []
+
+
+def test_save_clicked_three_times_makes_one_annotation(page, users):
+    log_in(page, "owner", "owner-pass-123", f"/articles/{NEW_LABOUR}/")
+    drag_select(page, PHRASE)
+    page.click(".annotate-control button")
+    page.fill("#annotation-note", "Only once")
+    # Three clicks in one go, before the first save can be answered.
+    state = page.evaluate(
+        """() => {
+          const save = document.querySelector('#annotation-dialog button[type=submit]');
+          save.click(); save.click(); save.click();
+          return {disabled: save.disabled, text: save.textContent};
+        }"""
+    )
+    assert state == {"disabled": True, "text": "Saving…"}
+    page.locator(".hl.hl--mine").wait_for()
+    page.wait_for_function("() => !document.querySelector('#annotation-dialog').open")
+    assert Annotation.objects.count() == 1
+    assert Annotation.objects.get().client_key is not None
+    assert page.locator(".annotation-panel__item").count() == 1
+    # The next new annotation gets a key of its own.
+    drag_select(page, "New Labour as such is dead")
+    page.keyboard.press("a")
+    page.fill("#annotation-note", "Another")
+    page.click("#annotation-dialog button[type=submit]")
+    page.locator(".annotation-panel__item").nth(1).wait_for()
+    assert Annotation.objects.count() == 2
+    save = page.locator("#annotation-dialog button[type=submit]")
+    assert save.is_enabled() and save.inner_text() == "Save"
+
+
+def test_a_with_nothing_selected_asks_for_a_passage(page, users):
+    log_in(page, "owner", "owner-pass-123", f"/articles/{NEW_LABOUR}/")
+    drag_select(page, PHRASE)
+    page.keyboard.press("a")
+    page.fill("#annotation-note", "First")
+    page.click("#annotation-dialog button[type=submit]")
+    page.locator(".hl.hl--mine").wait_for()
+    page.evaluate("() => getSelection().removeAllRanges()")
+    page.locator("h1").click()  # focus leaves the highlight; nothing is selected
+    page.keyboard.press("a")
+    page.locator("#reader-notice", has_text="Select a passage first").wait_for()
+    assert not page.evaluate("() => document.querySelector('#annotation-dialog').open")
+    page.wait_for_function(
+        "() => document.querySelector('#reader-status').textContent.startsWith('Select a passage')"
+    )
+    assert Annotation.objects.count() == 1

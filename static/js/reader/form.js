@@ -2,7 +2,7 @@
  * visibility, for a new passage or an annotation the reader may edit. */
 
 import { save } from "./actions.js";
-import { changedFields, completeTag, splitTags, tagSuggestions } from "./formvalues.js";
+import { changedFields, completeTag, newClientKey, splitTags, tagSuggestions } from "./formvalues.js";
 
 export class AnnotationForm {
   constructor(reader, dialog) {
@@ -17,6 +17,9 @@ export class AnnotationForm {
     this.editing = null; // the annotation edited; null for a new one
     this.opened = null; // the form's values when it opened
     this.passage = null;
+    this.clientKey = null; // made when a new annotation's form opens
+    this.saving = false;
+    this.saveButton = this.form.querySelector("button[type=submit]");
     this.returnFocus = null;
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -33,6 +36,7 @@ export class AnnotationForm {
   open({ passage = null, annotation = null }) {
     this.editing = annotation;
     this.passage = passage;
+    this.clientKey = annotation ? null : newClientKey();
     this.returnFocus = document.activeElement;
     this.quoteBox.textContent = annotation ? annotation.quote : passage.quote;
     this.fields.note.value = annotation ? annotation.note : "";
@@ -68,13 +72,17 @@ export class AnnotationForm {
   /* A new annotation sends everything; an edit only what the reader changed. */
   body() {
     const now = this.values();
-    return this.editing ? changedFields(this.opened, now) : { ...now, ...this.passage };
+    return this.editing
+      ? changedFields(this.opened, now)
+      : { ...now, ...this.passage, client_key: this.clientKey };
   }
 
   async submit() {
+    if (this.saving) return; // one save at a time: a second click waits for the first
     const { reader } = this;
     const wasEditing = Boolean(this.editing);
-    const saved = await save(reader, this.editing, this.body());
+    this.setSaving(true);
+    const saved = await save(reader, this.editing, this.body()).finally(() => this.setSaving(false));
     if (!saved.ok) {
       this.showErrors(saved.errors);
       return;
@@ -85,6 +93,13 @@ export class AnnotationForm {
     reader.redraw(saved.data);
     reader.announce(wasEditing ? "Annotation saved." : "Annotation added.");
     reader.navigator.focus(saved.data.id, false);
+  }
+
+  setSaving(saving) {
+    this.saving = saving;
+    this.saveButton.disabled = saving;
+    this.saveButton.textContent = saving ? "Saving…" : "Save";
+    this.form.setAttribute("aria-busy", String(saving));
   }
 
   showErrors(errors) {

@@ -37,6 +37,11 @@ function start() {
     annotations: new Annotations(data.annotations, article),
     api: new AnnotationApi(data.api),
     announce: announcer(document.getElementById("reader-status")),
+    /** Say something to everyone: shown for a while, and announced. */
+    say: (message) => {
+      reader.announce(message);
+      showNotice(document.getElementById("reader-notice"), message);
+    },
     attach: (id, passage) => attach(reader, id, passage),
     /** Show an annotation's change: its paragraphs and the panel. */
     redraw(annotation) {
@@ -71,6 +76,16 @@ function announcer(live) {
       live.textContent = message;
     }, 30);
   };
+}
+
+/* A short message on screen, for those who do not use a screen reader. */
+function showNotice(element, message) {
+  element.textContent = message;
+  element.hidden = false;
+  window.clearTimeout(element.hideTimer);
+  element.hideTimer = window.setTimeout(() => {
+    element.hidden = true;
+  }, 5000);
 }
 
 start();
