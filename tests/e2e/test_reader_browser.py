@@ -349,3 +349,23 @@ def test_a_with_nothing_selected_asks_for_a_passage(page, users):
         "() => document.querySelector('#reader-status').textContent.startsWith('Select a passage')"
     )
     assert Annotation.objects.count() == 1
+
+
+def test_a_panel_item_opens_its_note_and_keeps_it_open(page, users):
+    annotate(users.owner, PHRASE, note="Kept open")
+    annotate(users.owner, "New Labour as such is dead", note="The second")
+    log_in(page, "owner", "owner-pass-123", f"/articles/{NEW_LABOUR}/")
+    popover = page.locator(".annotation-popover")
+    page.locator(".annotation-panel__item").first.click()
+    popover.locator("text=Kept open").wait_for()
+    page.wait_for_timeout(400)  # past the smooth scroll: still open
+    assert popover.is_visible()
+    page.keyboard.press("Escape")
+    assert popover.is_hidden()
+    page.locator(".annotation-panel__item").nth(1).focus()
+    page.keyboard.press("Enter")
+    popover.locator("text=The second").wait_for()
+    page.wait_for_timeout(400)
+    assert popover.is_visible()
+    page.mouse.click(5, 5)  # a click elsewhere still closes it
+    assert popover.is_hidden()

@@ -60,6 +60,9 @@ export class Panel {
     if (!annotation.orphaned) {
       link.addEventListener("click", (event) => {
         event.preventDefault();
+        // This click opens the popover: it must not reach the page's "click outside
+        // closes it" listener, which would close it at once.
+        event.stopPropagation();
         this.reader.navigator.focus(annotation.id, true);
       });
     }
