@@ -369,3 +369,47 @@ def test_a_panel_item_opens_its_note_and_keeps_it_open(page, users):
     assert popover.is_visible()
     page.mouse.click(5, 5)  # a click elsewhere still closes it
     assert popover.is_hidden()
+
+
+def test_errors_read_as_sentences(page, users):
+    log_in(page, "owner", "owner-pass-123", f"/articles/{NEW_LABOUR}/")
+    drag_select(page, PHRASE)
+    page.keyboard.press("a")
+    page.fill("#annotation-tags", "fine, " + "x" * 101)
+    page.click("#annotation-dialog button[type=submit]")
+    errors = page.locator(".annotation-form__errors")
+    errors.locator("p").wait_for()
+    assert errors.inner_text() == "Tag 2: Ensure this field has no more than 100 characters."
+    assert not Annotation.objects.exists()
+
+
+def test_a_lost_session_keeps_the_note_and_offers_to_log_in_again(page, users):
+    log_in(page, "owner", "owner-pass-123", f"/articles/{NEW_LABOUR}/")
+    drag_select(page, PHRASE)
+    page.keyboard.press("a")
+    page.fill("#annotation-note", "Written before the session ended")
+    page.fill("#annotation-tags", "City")
+    page.context.clear_cookies()  # logged out elsewhere, or the session expired
+    page.click("#annotation-dialog button[type=submit]")
+    errors = page.locator(".annotation-form__errors")
+    errors.locator("a", has_text="Log in again").wait_for()
+    assert "You are logged out" in errors.inner_text()
+    assert "credentials" not in errors.inner_text()
+    assert not Annotation.objects.exists()
+
+    errors.locator("a", has_text="Log in again").click()
+    page.fill("#id_username", "owner")
+    page.fill("#id_password", "owner-pass-123")
+    page.click("form.stacked-form button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(f"/articles/{NEW_LABOUR}/")))
+    page.wait_for_function("() => document.querySelector('#annotation-dialog').open")
+    assert page.input_value("#annotation-note") == "Written before the session ended"
+    assert page.input_value("#annotation-tags") == "City"
+    assert page.inner_text(".annotation-form__quote") == PHRASE
+    page.click("#annotation-dialog button[type=submit]")
+    page.locator(".hl.hl--mine").wait_for()
+    annotation = Annotation.objects.get()
+    assert (annotation.note, annotation.quote) == ("Written before the session ended", PHRASE)
+    page.reload()  # the draft is used once
+    page.locator(".hl").wait_for()
+    assert not page.evaluate("() => document.querySelector('#annotation-dialog').open")

@@ -2,6 +2,7 @@
  * visibility, for a new passage or an annotation the reader may edit. */
 
 import { save } from "./actions.js";
+import { errorSentences, loggedOut } from "./api.js";
 import { changedFields, completeTag, newClientKey, splitTags, tagSuggestions } from "./formvalues.js";
 
 export class AnnotationForm {
@@ -83,6 +84,11 @@ export class AnnotationForm {
     const wasEditing = Boolean(this.editing);
     this.setSaving(true);
     const saved = await save(reader, this.editing, this.body()).finally(() => this.setSaving(false));
+    if (!saved.ok && loggedOut(saved)) {
+      this.keepDraft();
+      this.showLoggedOut();
+      return;
+    }
     if (!saved.ok) {
       this.showErrors(saved.errors);
       return;
@@ -103,16 +109,67 @@ export class AnnotationForm {
   }
 
   showErrors(errors) {
-    this.errorBox.replaceChildren();
-    for (const [field, messages] of Object.entries(errors)) {
-      const item = document.createElement("p");
-      const text = [].concat(messages).join(" ");
-      item.textContent = field === "detail" || field === "non_field_errors" ? text : `${field}: ${text}`;
-      this.errorBox.append(item);
-    }
+    this.errorBox.replaceChildren(
+      ...errorSentences(errors).map((sentence) => {
+        const item = document.createElement("p");
+        item.textContent = sentence;
+        return item;
+      }),
+    );
+    this.focusErrors();
+  }
+
+  focusErrors() {
     const first = this.errorBox.querySelector("p");
     first?.setAttribute("tabindex", "-1");
     first?.focus();
+  }
+
+  /* The session has ended (logged out elsewhere, or expired): say so plainly and offer to
+   * log in again, coming back here, where the draft kept meanwhile is restored. */
+  showLoggedOut() {
+    const item = document.createElement("p");
+    const login = document.createElement("a");
+    login.href = this.reader.data.login_url;
+    login.textContent = "Log in again";
+    item.append("You are logged out, so nothing was saved. ", login, " and your note will be here, ready to save.");
+    this.errorBox.replaceChildren(item);
+    this.focusErrors();
+  }
+
+  /** Keep what the form holds in this tab's session storage, for after logging in. */
+  keepDraft() {
+    const draft = {
+      editing: this.editing?.id ?? null,
+      passage: this.passage,
+      clientKey: this.clientKey,
+      values: this.values(),
+    };
+    try {
+      window.sessionStorage.setItem(draftKey(), JSON.stringify(draft));
+    } catch {
+      // Storage full or refused: the message still says what happened.
+    }
+  }
+
+  /** Reopen the form with the draft kept before logging in again, if there is one. */
+  restoreDraft() {
+    let draft = null;
+    try {
+      draft = JSON.parse(window.sessionStorage.getItem(draftKey()) || "null");
+      window.sessionStorage.removeItem(draftKey());
+    } catch {
+      return;
+    }
+    if (!draft || !this.reader.data.may_annotate) return;
+    const annotation = draft.editing ? this.reader.annotations.get(draft.editing) : null;
+    if (draft.editing && !annotation?.can_edit) return;
+    if (!annotation && !draft.passage) return;
+    this.open({ passage: draft.passage, annotation });
+    if (!annotation && draft.clientKey) this.clientKey = draft.clientKey;
+    this.fields.note.value = draft.values.note;
+    this.fields.tags.value = draft.values.tags.join(", ");
+    this.fields.visibility.value = draft.values.visibility;
   }
 
   // Tag suggestions: the last tag being typed, completed from the tags in use.
@@ -156,4 +213,8 @@ export class AnnotationForm {
       }),
     );
   }
+}
+
+function draftKey() {
+  return `commonplace:draft:${window.location.pathname}`;
 }

@@ -66,6 +66,7 @@ function start() {
 
   reader.redrawAll();
   if (data.focus) reader.navigator.focus(data.focus, true);
+  reader.form.restoreDraft();
 }
 
 /* Say something to screen readers, through the page's live region. */
