@@ -29,6 +29,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHRASE = "prawn cocktail offensive"
+# Screenshots to look at (not compared): COMMONPLACE_SHOTS, else a temporary folder.
+SHOTS = Path(os.environ.get("COMMONPLACE_SHOTS", "/tmp/commonplace-shots"))
+SHOTS.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -413,3 +416,77 @@ def test_a_lost_session_keeps_the_note_and_offers_to_log_in_again(page, users):
     page.reload()  # the draft is used once
     page.locator(".hl").wait_for()
     assert not page.evaluate("() => document.querySelector('#annotation-dialog').open")
+
+
+def test_private_and_shared_look_and_read_differently(page, users):
+    mine = annotate(users.owner, "prawn cocktail offensive to evolve", note="Mine")
+    theirs = annotate(
+        users.other, "cocktail offensive to evolve into", note="Theirs", visibility="shared"
+    )
+    later = annotate(users.owner, "New Labour as such is dead", visibility="shared")
+    log_in(page, "owner", "owner-pass-123", f"/articles/{NEW_LABOUR}/")
+    private = page.locator(f"#annotation-{mine.pk}")
+    private.wait_for()
+    assert "hl--private" in private.get_attribute("class")
+    assert private.get_attribute("aria-label").startswith("Private annotation: prawn")
+    shared = page.locator(f"#annotation-{later.pk}")
+    assert "hl--private" not in shared.get_attribute("class")
+    assert shared.get_attribute("aria-label").startswith("Shared annotation:")
+    assert (
+        page.locator(f"#annotation-{theirs.pk}")
+        .get_attribute("aria-label")
+        .startswith("Shared annotation:")
+    )
+
+    def lock(selector):
+        return page.evaluate(
+            f"() => getComputedStyle(document.querySelector('{selector}'), '::before')"
+            ".backgroundImage"
+        )
+
+    assert "lock" in lock(f"#annotation-{mine.pk}")
+    assert "lock" not in lock(f"#annotation-{later.pk}")
+    styles = page.evaluate(
+        f"""() => ['{mine.pk}', '{later.pk}'].map((id) =>
+          getComputedStyle(document.getElementById('annotation-' + id)).borderBottomStyle)"""
+    )
+    assert styles == ["dashed", "solid"]
+    items = page.locator(".annotation-panel__item")
+    assert "Private:" in items.nth(0).inner_text()
+    assert "lock" in lock(".annotation-panel__list li:nth-child(1) .visibility")
+    assert "Shared:" in items.nth(2).inner_text()
+    assert "lock" not in lock(".annotation-panel__list li:nth-child(3) .visibility")
+    assert "is-private" in items.nth(0).get_attribute("class")
+    page.screenshot(path=str(SHOTS / "visibility-1366.png"))
+
+    page.click(".hl--overlap")
+    popover = page.locator(".annotation-popover")
+    popover.wait_for()
+    quotes = popover.locator(".annotation-card__quote")
+    assert [quotes.nth(i).inner_text() for i in range(2)] == [
+        "prawn cocktail offensive to evolve",
+        "cocktail offensive to evolve into",
+    ]
+
+
+def test_a_long_popover_stays_on_screen_and_long_urls_wrap(page, users):
+    url = "https://example.org/" + "a-very-long-path-segment-" * 12
+    annotate(users.owner, PHRASE, note=f"{url}\n\n" + "A long note. " * 300)
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "owner", "owner-pass-123", f"/articles/{NEW_LABOUR}/")
+    page.locator(".hl").first.click()
+    popover = page.locator(".annotation-popover")
+    popover.wait_for()
+    box = page.evaluate(
+        """() => {
+          const r = document.querySelector('.annotation-popover').getBoundingClientRect();
+          const note = document.querySelector('.annotation-card__note');
+          return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+                  scrolls: note.closest('.annotation-popover').scrollHeight > r.height,
+                  clipped: note.scrollWidth > note.clientWidth};
+        }"""
+    )
+    assert box["top"] >= 0 and box["bottom"] <= 844, box
+    assert box["left"] >= 0 and box["right"] <= 390, box
+    assert box["scrolls"] and not box["clipped"], box
+    page.screenshot(path=str(SHOTS / "popover-390.png"))

@@ -41,6 +41,7 @@ export class Panel {
     const link = document.createElement("a");
     link.href = annotation.orphaned ? this.reader.data.orphans_url : `#annotation-${annotation.id}`;
     link.className = `annotation-panel__item${annotation.mine ? " is-mine" : ""}`;
+    link.classList.add(`is-${annotation.visibility}`);
     const quote = document.createElement("q");
     quote.textContent = shorten(annotation.quote, 140);
     link.append(quote);
@@ -55,7 +56,10 @@ export class Panel {
     note.textContent = shorten(plainText(annotation.note_html), 120);
     const meta = document.createElement("span");
     meta.className = "annotation-panel__meta";
-    meta.textContent = [annotation.user, ...annotation.tags.map((tag) => `#${tag}`)].join(" · ");
+    meta.append(
+      visibilityMark(annotation),
+      [annotation.user, ...annotation.tags.map((tag) => `#${tag}`)].join(" · "),
+    );
     link.append(note, meta);
     if (!annotation.orphaned) {
       link.addEventListener("click", (event) => {
@@ -71,8 +75,19 @@ export class Panel {
   }
 }
 
-function shorten(text, length) {
+export function shorten(text, length) {
   return text.length > length ? `${text.slice(0, length)}…` : text;
+}
+
+/** Private or shared, seen (a lock for private, drawn by CSS) and said (for screen readers). */
+export function visibilityMark(annotation) {
+  const mark = document.createElement("span");
+  mark.className = `visibility visibility--${annotation.visibility}`;
+  const words = document.createElement("span");
+  words.className = "visually-hidden";
+  words.textContent = annotation.visibility === "private" ? "Private: " : "Shared: ";
+  mark.append(words);
+  return mark;
 }
 
 /* The words of rendered HTML, without running or loading anything in it. */
