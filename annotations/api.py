@@ -11,8 +11,14 @@ from rest_framework.views import APIView
 from annotations.changes import annotations_changed
 from annotations.filters import AnnotationFilters
 from annotations.models import Annotation, attach_descriptions, tags_visible_to
+from annotations.notes import render_note
 from annotations.permissions import Viewer
-from annotations.serializers import AnnotationSerializer, TagListSerializer, TagSerializer
+from annotations.serializers import (
+    AnnotationSerializer,
+    NotePreviewSerializer,
+    TagListSerializer,
+    TagSerializer,
+)
 
 LIST_PARAMETERS = [
     OpenApiParameter("article", str, description="An article slug."),
@@ -159,3 +165,15 @@ class TagList(APIView):
         tags = attach_descriptions(list(tags_visible_to(viewer)), viewer)
         data = TagSerializer(tags, many=True).data
         return Response({"count": len(data), "results": data})
+
+
+class NotePreview(APIView):
+    """A note as it will show once saved: rendered by the one renderer notes have."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=NotePreviewSerializer, responses=NotePreviewSerializer)
+    def post(self, request: Request) -> Response:
+        serializer = NotePreviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"note_html": render_note(serializer.validated_data["note"])})

@@ -290,3 +290,10 @@ class TagSerializer(serializers.ModelSerializer):
 class TagListSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     results = TagSerializer(many=True)
+
+
+class NotePreviewSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=MAX_NOTE_CHARS, write_only=True
+    )
+    note_html = serializers.CharField(read_only=True, help_text="The note, rendered and safe.")

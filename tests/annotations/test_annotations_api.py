@@ -383,3 +383,36 @@ def test_a_client_key_that_is_not_a_uuid_is_a_400(owner_client, prawn):
     response = post(owner_client, passage_body(prawn, "prawn cocktail", client_key="twice"))
     assert response.status_code == 400
     assert "client_key" in response.json()
+
+
+def test_a_note_preview_is_the_saved_rendering(owner_client):
+    note = "A **bold** claim, see https://example.org/a and <script>x</script>"
+    response = owner_client.post(
+        "/api/notes/preview", json.dumps({"note": note}), content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    html = response.json()["note_html"]
+    assert "<strong>bold</strong>" in html
+    assert (
+        '<a href="https://example.org/a" target="_blank" rel="nofollow noopener noreferrer">'
+        "https://example.org/a</a>" in html
+    )
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "body", [{}, {"note": ["a list"]}, {"note": "x" * 20_001}], ids=["none", "list", "long"]
+)
+def test_a_bad_note_preview_is_a_400_naming_the_note(owner_client, body):
+    response = owner_client.post(
+        "/api/notes/preview", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "note" in response.json()
+
+
+def test_only_annotators_preview_notes(client_for):
+    response = client_for(None).post(
+        "/api/notes/preview", json.dumps({"note": "hi"}), content_type="application/json"
+    )
+    assert response.status_code == 401

@@ -490,3 +490,24 @@ def test_a_long_popover_stays_on_screen_and_long_urls_wrap(page, users):
     assert box["left"] >= 0 and box["right"] <= 390, box
     assert box["scrolls"] and not box["clipped"], box
     page.screenshot(path=str(SHOTS / "popover-390.png"))
+
+
+def test_the_note_preview_shows_the_servers_rendering(page, users):
+    log_in(page, "owner", "owner-pass-123", f"/articles/{NEW_LABOUR}/")
+    drag_select(page, PHRASE)
+    page.keyboard.press("a")
+    page.fill("#annotation-note", "A **bold** claim: https://example.org/a")
+    page.click("#note-tab-preview")
+    preview = page.locator("#annotation-preview")
+    preview.locator("strong", has_text="bold").wait_for()
+    link = preview.locator("a")
+    assert link.get_attribute("href") == "https://example.org/a"
+    assert link.get_attribute("target") == "_blank"
+    assert "noopener" in link.get_attribute("rel")
+    assert page.locator("#annotation-note").is_hidden()
+    assert page.get_attribute("#note-tab-preview", "aria-selected") == "true"
+    page.keyboard.press("ArrowLeft")  # back to Write, from the keyboard
+    assert page.locator("#annotation-note").is_visible() and preview.is_hidden()
+    page.click("#annotation-dialog button[type=submit]")
+    page.locator(".hl.hl--mine").wait_for()
+    assert Annotation.objects.get().note == "A **bold** claim: https://example.org/a"

@@ -76,6 +76,11 @@ export class AnnotationApi {
     return this.send("PATCH", `${this.url}/${id}`, body, version);
   }
 
+  /** A note rendered as it will show once saved, by the server's one renderer. */
+  preview(url, note) {
+    return this.send("POST", url, { note });
+  }
+
   remove(id, version) {
     return this.send("DELETE", `${this.url}/${id}`, undefined, version);
   }

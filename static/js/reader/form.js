@@ -32,6 +32,44 @@ export class AnnotationForm {
       this.close();
     });
     this.listenForTags();
+    this.listenForTabs();
+  }
+
+  // Write and Preview: the preview is the server's rendering, never a copy of it here.
+  listenForTabs() {
+    this.tabs = [...this.dialog.querySelectorAll("[role=tab]")];
+    this.preview = this.dialog.querySelector(".annotation-form__preview");
+    this.tabs.forEach((tab, index) => {
+      tab.addEventListener("click", () => this.showTab(index));
+      tab.addEventListener("keydown", (event) => {
+        const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+        if (!step) return;
+        event.preventDefault();
+        const next = (index + step + this.tabs.length) % this.tabs.length;
+        this.showTab(next);
+        this.tabs[next].focus();
+      });
+    });
+  }
+
+  async showTab(index) {
+    this.tabs.forEach((tab, i) => {
+      tab.setAttribute("aria-selected", String(i === index));
+      tab.tabIndex = i === index ? 0 : -1;
+    });
+    const previewing = index === 1;
+    this.fields.note.hidden = previewing;
+    this.preview.hidden = !previewing;
+    if (!previewing) return;
+    this.preview.textContent = "Rendering…";
+    const rendered = await this.reader.api.preview(this.reader.data.note_preview, this.fields.note.value);
+    if (!rendered.ok) {
+      this.preview.textContent = loggedOut(rendered) ? "You are logged out." : errorSentences(rendered.errors).join(" ");
+    } else if (!rendered.data.note_html) {
+      this.preview.textContent = "Nothing to preview.";
+    } else {
+      this.preview.innerHTML = rendered.data.note_html; // rendered and sanitised by the server
+    }
   }
 
   open({ passage = null, annotation = null }) {
@@ -46,6 +84,7 @@ export class AnnotationForm {
     this.opened = this.values();
     this.errorBox.replaceChildren();
     this.suggestions.replaceChildren();
+    this.showTab(0);
     this.dialog.querySelector("h2").textContent = annotation ? "Edit annotation" : "New annotation";
     this.dialog.showModal();
     this.fields.note.focus();
