@@ -88,6 +88,12 @@ class AnnotationSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="owner.username", read_only=True)
     url = serializers.SerializerMethodField(help_text="The annotation in the reader.")
     orphaned = serializers.BooleanField(read_only=True)
+    anchor = serializers.ChoiceField(
+        choices=Annotation.Anchor.choices,
+        required=False,
+        help_text="Set by the server; its owner may PATCH a re-anchored ('fuzzy') annotation "
+        "to 'anchored' once they have checked it against the changed text.",
+    )
     version = serializers.IntegerField(
         read_only=True, help_text="Bumped by every change; send it back in If-Match."
     )
@@ -129,7 +135,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "can_edit",
             "client_key",
         ]
-        read_only_fields = ["prefix", "suffix", "created", "modified", "anchor"]
+        read_only_fields = ["prefix", "suffix", "created", "modified"]
 
     @property
     def viewer(self) -> Viewer:
@@ -157,7 +163,21 @@ class AnnotationSerializer(serializers.ModelSerializer):
             unique.setdefault(name.lower(), name)
         return list(unique.values())
 
+    def validate_anchor(self, value: str) -> str:
+        """Only the "text changed" flag may be cleared: an orphan is attached by moving it."""
+        current = getattr(self.instance, "anchor", None)
+        if self.instance is None or value == current:
+            return value
+        if value != Annotation.Anchor.ANCHORED or current != Annotation.Anchor.FUZZY:
+            raise serializers.ValidationError(
+                "Only a re-anchored annotation can be marked as checked, by sending "
+                "'anchored'; an orphaned one is attached by sending a passage."
+            )
+        return value
+
     def validate(self, attrs: dict) -> dict:
+        if self.instance is None:
+            attrs.pop("anchor", None)  # the server places a new annotation
         anchoring = any(field in self.initial_data for field in ANCHOR_FIELDS)
         if self.instance is None or anchoring:
             attrs["passage"], attrs["text"] = self._passage(attrs)
@@ -255,7 +275,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
         tags = validated.pop("tags", None)
         passage, text = validated.pop("passage", None), validated.pop("text", None)
         changed = []
-        for field in ("note", "visibility"):
+        for field in ("note", "visibility", "anchor"):
             if field in validated:
                 setattr(annotation, field, validated[field])
                 changed.append(field)

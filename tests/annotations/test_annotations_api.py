@@ -416,3 +416,35 @@ def test_only_annotators_preview_notes(client_for):
         "/api/notes/preview", json.dumps({"note": "hi"}), content_type="application/json"
     )
     assert response.status_code == 401
+
+
+def test_the_owner_clears_text_changed_once_checked(owner_client, client_for, users):
+    annotation = annotate(users.owner, "prawn cocktail", visibility="shared")
+    Annotation.objects.filter(pk=annotation.pk).update(anchor=Annotation.Anchor.FUZZY)
+    assert patch(client_for(users.other), annotation.pk, {"anchor": "anchored"}).status_code == 403
+    cleared = patch(owner_client, annotation.pk, {"anchor": "anchored"})
+    assert cleared.status_code == 200, cleared.content
+    assert cleared.json()["anchor"] == "anchored"
+    annotation.refresh_from_db()
+    assert annotation.anchor == "anchored" and annotation.version == 2
+    assert annotation.start_paragraph_id is not None
+
+
+@pytest.mark.parametrize(
+    "before, sent",
+    [("anchored", "fuzzy"), ("anchored", "orphaned"), ("orphaned", "anchored"), ("fuzzy", "x")],
+)
+def test_no_other_anchor_change_is_taken(owner_client, users, before, sent):
+    annotation = annotate(users.owner, "prawn cocktail")
+    Annotation.objects.filter(pk=annotation.pk).update(anchor=before)
+    response = patch(owner_client, annotation.pk, {"anchor": sent})
+    assert response.status_code == 400
+    assert "anchor" in response.json()
+    annotation.refresh_from_db()
+    assert annotation.anchor == before
+
+
+def test_a_new_annotation_is_placed_by_the_server_whatever_anchor_it_sends(owner_client, prawn):
+    response = post(owner_client, passage_body(prawn, "prawn cocktail", anchor="orphaned"))
+    assert response.status_code == 201
+    assert response.json()["anchor"] == "anchored"

@@ -511,3 +511,32 @@ def test_the_note_preview_shows_the_servers_rendering(page, users):
     page.click("#annotation-dialog button[type=submit]")
     page.locator(".hl.hl--mine").wait_for()
     assert Annotation.objects.get().note == "A **bold** claim: https://example.org/a"
+
+
+def test_the_owner_clears_text_changed_once_checked(page, users):
+    annotation = annotate(users.owner, PHRASE, note="Moved", visibility="shared")
+    Annotation.objects.filter(pk=annotation.pk).update(anchor=Annotation.Anchor.FUZZY)
+    log_in(page, "owner", "owner-pass-123", f"/articles/{NEW_LABOUR}/")
+    item = page.locator(".annotation-panel__item")
+    item.locator(".badge", has_text="text changed").wait_for()
+    page.click(".hl")
+    popover = page.locator(".annotation-popover")
+    popover.locator(".badge", has_text="text changed").wait_for()
+    popover.locator("button", has_text="I've checked this").click()
+    page.wait_for_function(
+        "() => !document.querySelector('.annotation-panel__list').textContent"
+        ".toLowerCase().includes('text changed')"
+    )
+    assert popover.is_visible() and "text changed" not in popover.inner_text().lower()
+    annotation.refresh_from_db()
+    assert annotation.anchor == Annotation.Anchor.ANCHORED
+
+
+def test_others_see_text_changed_but_cannot_clear_it(page, users):
+    annotation = annotate(users.owner, PHRASE, note="Moved", visibility="shared")
+    Annotation.objects.filter(pk=annotation.pk).update(anchor=Annotation.Anchor.FUZZY)
+    log_in(page, "other", "other-pass-123", f"/articles/{NEW_LABOUR}/")
+    page.click(".hl")
+    popover = page.locator(".annotation-popover")
+    popover.locator(".badge", has_text="text changed").wait_for()
+    assert popover.locator("button", has_text="I've checked this").count() == 0

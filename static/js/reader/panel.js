@@ -45,12 +45,8 @@ export class Panel {
     const quote = document.createElement("q");
     quote.textContent = shorten(annotation.quote, 140);
     link.append(quote);
-    if (annotation.orphaned) {
-      const flag = document.createElement("span");
-      flag.className = "badge badge--warning";
-      flag.textContent = "orphaned";
-      link.append(flag);
-    }
+    if (annotation.orphaned) link.append(badge("orphaned"));
+    if (annotation.anchor === "fuzzy") link.append(textChangedBadge());
     const note = document.createElement("span");
     note.className = "annotation-panel__note";
     note.textContent = shorten(plainText(annotation.note_html), 120);
@@ -93,4 +89,18 @@ export function visibilityMark(annotation) {
 /* The words of rendered HTML, without running or loading anything in it. */
 function plainText(html) {
   return new DOMParser().parseFromString(html, "text/html").body.textContent.trim();
+}
+
+function badge(text) {
+  const flag = document.createElement("span");
+  flag.className = "badge badge--warning";
+  flag.textContent = text;
+  return flag;
+}
+
+/** The annotation was moved to text that changed: its owner should check it still fits. */
+export function textChangedBadge() {
+  const flag = badge("text changed");
+  flag.title = "The article's text changed here since this was written: check that it still fits.";
+  return flag;
 }

@@ -4,7 +4,7 @@
 import { remove } from "./actions.js";
 import { messageOf } from "./api.js";
 import { idsOf } from "./highlight.js";
-import { shorten, visibilityMark } from "./panel.js";
+import { shorten, textChangedBadge, visibilityMark } from "./panel.js";
 
 export class Popover {
   constructor(reader) {
@@ -99,10 +99,40 @@ export class Popover {
     const note = document.createElement("div");
     note.className = "annotation-card__note";
     note.innerHTML = annotation.note_html; // rendered and sanitised by the server
-    card.append(meta, note);
+    card.append(meta);
+    if (annotation.anchor === "fuzzy") card.append(this.textChanged(annotation));
+    card.append(note);
     if (annotation.tag_links.length) card.append(tagList(annotation.tag_links));
     if (annotation.can_edit) card.append(this.actions(annotation));
     return card;
+  }
+
+  /* "Text changed", and for those who may change it, a way to say it still fits. */
+  textChanged(annotation) {
+    const line = document.createElement("p");
+    line.className = "annotation-card__changed";
+    line.append(textChangedBadge());
+    if (!annotation.can_edit) return line;
+    const checked = document.createElement("button");
+    checked.type = "button";
+    checked.textContent = "I've checked this";
+    checked.addEventListener("click", () => this.markChecked(annotation));
+    line.append(" ", checked);
+    return line;
+  }
+
+  async markChecked(annotation) {
+    const { reader } = this;
+    const saved = await reader.api.update(annotation.id, { anchor: "anchored" }, annotation.version);
+    if (!saved.ok) {
+      reader.announce(messageOf(saved.errors));
+      return;
+    }
+    reader.annotations.set(saved.data);
+    reader.redraw(saved.data);
+    reader.announce("Marked as checked: the text changed flag is cleared.");
+    const anchor = document.getElementById(`annotation-${saved.data.id}`) || this.anchor;
+    if (anchor) this.show(anchor);
   }
 
   actions(annotation) {
