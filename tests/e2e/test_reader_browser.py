@@ -540,3 +540,58 @@ def test_others_see_text_changed_but_cannot_clear_it(page, users):
     popover = page.locator(".annotation-popover")
     popover.locator(".badge", has_text="text changed").wait_for()
     assert popover.locator("button", has_text="I've checked this").count() == 0
+
+
+def test_pilcrows_are_not_tab_stops_and_paragraphs_are_one(page, users):
+    annotate(users.owner, PHRASE, note="One highlight")
+    log_in(page, "owner", "owner-pass-123", f"/articles/{NEW_LABOUR}/")
+    page.locator(".hl").wait_for()
+    stops = page.evaluate(
+        """() => [...document.querySelectorAll('.article-body *')]
+             .filter((element) => element.tabIndex >= 0)
+             .map((element) => element.className)"""
+    )
+    assert stops == ["paragraph paragraph--body", "hl hl--mine hl--private"], stops
+    assert page.locator(".pilcrow").count() > 20
+    assert page.evaluate(
+        "() => [...document.querySelectorAll('.pilcrow')].every(a => a.tabIndex === -1)"
+    )
+    page.click(".pilcrow >> nth=2")  # still links, for the mouse
+    assert page.url.endswith(page.locator(".pilcrow").nth(2).get_attribute("href"))
+
+
+def test_annotating_a_paragraph_or_a_sentence_from_the_keyboard(page, users):
+    log_in(page, "owner", "owner-pass-123", f"/articles/{NEW_LABOUR}/")
+    first = page.locator(".paragraph").first
+    first.focus()
+    page.keyboard.press("ArrowDown")
+    second = page.locator(".paragraph").nth(1)
+    assert page.evaluate("() => document.activeElement.id") == second.get_attribute("id")
+    assert second.get_attribute("tabindex") == "0" and first.get_attribute("tabindex") == "-1"
+
+    page.keyboard.press("a")  # nothing selected: the whole paragraph
+    page.wait_for_function("() => document.querySelector('#annotation-dialog').open")
+    paragraph = Paragraph.objects.get(pk=second.get_attribute("data-paragraph"))
+    assert page.inner_text(".annotation-form__quote") == paragraph.text.strip()
+    page.fill("#annotation-note", "The whole paragraph")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # in the tags field: saves
+    page.locator(".hl").first.wait_for()
+    whole = Annotation.objects.get()
+    assert (whole.start_offset, whole.end_offset) == (0, len(paragraph.text))
+
+    page.locator(".paragraph").nth(2).focus()
+    page.keyboard.press("s")
+    page.keyboard.press("s")  # the second sentence
+    third = Paragraph.objects.get(
+        pk=page.locator(".paragraph").nth(2).get_attribute("data-paragraph")
+    )
+    selected = page.evaluate("() => getSelection().toString()")
+    assert selected and selected in third.text and not third.text.startswith(selected)
+    page.keyboard.press("a")
+    page.wait_for_function("() => document.querySelector('#annotation-dialog').open")
+    assert page.inner_text(".annotation-form__quote") == selected
+    page.click("#annotation-dialog button[type=submit]")
+    page.wait_for_function("() => !document.querySelector('#annotation-dialog').open")
+    sentence = Annotation.objects.exclude(pk=whole.pk).get()
+    assert sentence.quote == selected

@@ -53,6 +53,10 @@ export function listenForKeys(reader) {
     }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest?.(TYPING)) return;
+    if (reader.paragraphKeys.handle(event)) {
+      event.preventDefault();
+      return;
+    }
     const action = {
       a: () => reader.control.annotate({ fromKey: true }),
       j: () => reader.navigator.step(1),

@@ -17,6 +17,7 @@ import { AnnotationForm } from "./form.js";
 import { Highlights, readParagraphs } from "./highlight.js";
 import { listenForKeys, Navigator } from "./keys.js";
 import { Panel } from "./panel.js";
+import { ParagraphKeys } from "./paragraphs.js";
 import { ArticleText } from "./passages.js";
 import { Popover } from "./popover.js";
 
@@ -62,6 +63,7 @@ function start() {
   reader.form = new AnnotationForm(reader, document.getElementById("annotation-dialog"));
   reader.control = new AnnotateControl(reader, paragraphs);
   reader.navigator = new Navigator(reader);
+  reader.paragraphKeys = new ParagraphKeys(reader, paragraphs);
   listenForKeys(reader);
 
   reader.redrawAll();
