@@ -1,4 +1,4 @@
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -11,8 +11,14 @@ from rest_framework.views import APIView
 from annotations.changes import annotations_changed
 from annotations.filters import AnnotationFilters
 from annotations.models import Annotation, attach_descriptions, tags_visible_to
+from annotations.notes import render_note
 from annotations.permissions import Viewer
-from annotations.serializers import AnnotationSerializer, TagListSerializer, TagSerializer
+from annotations.serializers import (
+    AnnotationSerializer,
+    NotePreviewSerializer,
+    TagListSerializer,
+    TagSerializer,
+)
 
 LIST_PARAMETERS = [
     OpenApiParameter("article", str, description="An article slug."),
@@ -70,8 +76,31 @@ class AnnotationList(generics.ListCreateAPIView):
         annotations = filters.apply(Annotation.objects.visible_to(self.request.user))
         return annotations.for_display().in_document_order()
 
-    def perform_create(self, serializer):
-        serializer.save(owner=self.request.user)
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        """Make the annotation, once per client key: a repeat (a second click, a retry,
+        even one racing the first) answers 200 with the annotation the first one made."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        key = serializer.validated_data.get("client_key")
+        made = self._made_with(key)
+        if made is None:
+            try:
+                with transaction.atomic():
+                    serializer.save(owner=request.user)
+            except IntegrityError:
+                made = self._made_with(key)
+                if made is None:
+                    raise
+            else:
+                headers = self.get_success_headers(serializer.data)
+                return Response(serializer.data, status=status.HTTP_201_CREATED, headers=headers)
+        return Response(self.get_serializer(made).data, status=status.HTTP_200_OK)
+
+    def _made_with(self, key) -> Annotation | None:
+        if key is None:
+            return None
+        owned = Annotation.objects.filter(owner=self.request.user, client_key=key)
+        return owned.for_display().first()
 
 
 @extend_schema_view(
@@ -136,3 +165,15 @@ class TagList(APIView):
         tags = attach_descriptions(list(tags_visible_to(viewer)), viewer)
         data = TagSerializer(tags, many=True).data
         return Response({"count": len(data), "results": data})
+
+
+class NotePreview(APIView):
+    """A note as it will show once saved: rendered by the one renderer notes have."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=NotePreviewSerializer, responses=NotePreviewSerializer)
+    def post(self, request: Request) -> Response:
+        serializer = NotePreviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"note_html": render_note(serializer.validated_data["note"])})

@@ -171,6 +171,9 @@ class Annotation(models.Model):
     # Bumped by every change, so that a client can say which version it changed (If-Match).
     version = models.PositiveIntegerField(default=1, editable=False)
     anchor = models.CharField(max_length=8, choices=Anchor.choices, default=Anchor.ANCHORED)
+    # The key a client made when its form opened: a repeated POST (a double click, a retry)
+    # finds the annotation it already made instead of making another.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
     created = models.DateTimeField(default=timezone.now)
     modified = models.DateTimeField(default=timezone.now)
 
@@ -181,6 +184,11 @@ class Annotation(models.Model):
         indexes = [
             models.Index(fields=["owner", "visibility"]),
             models.Index(fields=["visibility"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "client_key"], name="one_annotation_per_client_key"
+            )
         ]
 
     def __str__(self) -> str:

@@ -7,10 +7,11 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
-# CommonMark with raw HTML off (it is shown as text); nh3 then strips anything unsafe
-# that Markdown itself can produce, such as a javascript: link.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
-    ["strikethrough", "table"]
+# CommonMark with raw HTML off (it is shown as text) and bare URLs made links (linkify,
+# through linkify-it-py); nh3 then strips anything unsafe that Markdown itself can
+# produce, such as a javascript: link.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": True}).enable(
+    ["strikethrough", "table", "linkify"]
 )
 _URL_SCHEMES = {"http", "https", "mailto"}
 # An image in a shared note would be fetched by every reader's browser: a tracking pixel.
@@ -41,8 +42,14 @@ def render_note(markdown: str) -> str:
     if not markdown.strip():
         return ""
     html = _MARKDOWN.render(markdown)
+    # A link opens in a new tab, so that following one never leaves the reader's place;
+    # rel="noopener" keeps the page it opens from reaching back into the reader.
     return nh3.clean(
-        html, tags=_TAGS, url_schemes=_URL_SCHEMES, link_rel="nofollow noopener noreferrer"
+        html,
+        tags=_TAGS,
+        url_schemes=_URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+        set_tag_attribute_values={"a": {"target": "_blank"}},
     )
 
 

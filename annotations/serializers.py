@@ -89,12 +89,24 @@ class AnnotationSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="owner.username", read_only=True)
     url = serializers.SerializerMethodField(help_text="The annotation in the reader.")
     orphaned = serializers.BooleanField(read_only=True)
+    anchor = serializers.ChoiceField(
+        choices=Annotation.Anchor.choices,
+        required=False,
+        help_text="Set by the server; its owner may PATCH a re-anchored ('fuzzy') annotation "
+        "to 'anchored' once they have checked it against the changed text.",
+    )
     version = serializers.IntegerField(
         read_only=True, help_text="Bumped by every change; send it back in If-Match."
     )
     tag_links = serializers.SerializerMethodField(help_text="Each tag's name and page.")
     mine = serializers.SerializerMethodField(help_text="Whether you wrote it.")
     can_edit = serializers.SerializerMethodField(help_text="Whether you may change it.")
+    client_key = serializers.UUIDField(
+        required=False,
+        write_only=True,
+        help_text="A key the client makes once per new annotation (a UUID): sending the "
+        "same key again returns the annotation it made, rather than another.",
+    )
 
     class Meta:
         model = Annotation
@@ -122,8 +134,9 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "tag_links",
             "mine",
             "can_edit",
+            "client_key",
         ]
-        read_only_fields = ["prefix", "suffix", "created", "modified", "anchor"]
+        read_only_fields = ["prefix", "suffix", "created", "modified"]
 
     @property
     def viewer(self) -> Viewer:
@@ -151,7 +164,21 @@ class AnnotationSerializer(serializers.ModelSerializer):
             unique.setdefault(name.lower(), name)
         return list(unique.values())
 
+    def validate_anchor(self, value: str) -> str:
+        """Only the "text changed" flag may be cleared: an orphan is attached by moving it."""
+        current = getattr(self.instance, "anchor", None)
+        if self.instance is None or value == current:
+            return value
+        if value != Annotation.Anchor.ANCHORED or current != Annotation.Anchor.FUZZY:
+            raise serializers.ValidationError(
+                "Only a re-anchored annotation can be marked as checked, by sending "
+                "'anchored'; an orphaned one is attached by sending a passage."
+            )
+        return value
+
     def validate(self, attrs: dict) -> dict:
+        if self.instance is None:
+            attrs.pop("anchor", None)  # the server places a new annotation
         anchoring = any(field in self.initial_data for field in ANCHOR_FIELDS)
         if self.instance is None or anchoring:
             attrs["passage"], attrs["text"] = self._passage(attrs)
@@ -249,7 +276,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
         tags = validated.pop("tags", None)
         passage, text = validated.pop("passage", None), validated.pop("text", None)
         changed = []
-        for field in ("note", "visibility"):
+        for field in ("note", "visibility", "anchor"):
             if field in validated:
                 setattr(annotation, field, validated[field])
                 changed.append(field)
@@ -286,3 +313,10 @@ class TagSerializer(serializers.ModelSerializer):
 class TagListSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     results = TagSerializer(many=True)
+
+
+class NotePreviewSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=MAX_NOTE_CHARS, write_only=True
+    )
+    note_html = serializers.CharField(read_only=True, help_text="The note, rendered and safe.")

@@ -18,4 +18,5 @@ api_urlpatterns = [
     path("annotations", api.AnnotationList.as_view(), name="annotations"),
     path("annotations/<int:pk>", api.AnnotationDetail.as_view(), name="annotation"),
     path("tags", api.TagList.as_view(), name="tags"),
+    path("notes/preview", api.NotePreview.as_view(), name="note-preview"),
 ]

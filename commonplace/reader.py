@@ -98,6 +98,7 @@ def page_data(request: HttpRequest, article: Article, fixing: Annotation | None)
         "may_annotate": viewer.may_annotate(),
         "tags": [tag.name for tag in tags_visible_to(viewer)],
         "api": reverse("api:annotations"),
+        "note_preview": reverse("api:note-preview"),
         "orphans_url": reverse("annotations:list") + "?orphaned=1",
         "login_url": _login_url(request),
         "default_visibility": Annotation.Visibility.PRIVATE,

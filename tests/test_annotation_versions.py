@@ -234,3 +234,34 @@ def test_a_change_racing_a_delete_is_answered_never_with_a_500(served):
             tab.join(30)
         assert statuses["DELETE"] == 204, statuses
         assert statuses["PATCH"] in (200, 404), statuses
+
+
+def test_the_same_new_annotation_sent_at_once_is_made_once(served):
+    """Four POSTs racing with one client key (a triple click, a retry): one annotation is
+    made (201), the others are answered with it (200), on processes and threads at once."""
+    server, made = served
+    token = made["token"]
+    before = answer(server, "GET", "/api/annotations?page_size=500", token)[1]["count"]
+    annotation = answer(server, "GET", f"/api/annotations/{made['id']}", token)[1]
+    body = {
+        "paragraph": annotation["paragraph"],
+        "start": annotation["start"],
+        "end": annotation["end"],
+        "note": "once",
+        "client_key": "3f0c8a4e-3a1f-4c55-9a53-1d2f1b7c9e10",
+    }
+    start, answers = threading.Barrier(4), []
+
+    def send() -> None:
+        start.wait()
+        answers.append(answer(server, "POST", "/api/annotations", token, body))
+
+    clicks = [threading.Thread(target=send) for _ in range(4)]
+    for click in clicks:
+        click.start()
+    for click in clicks:
+        click.join(30)
+    assert sorted(status for status, _ in answers) == [200, 200, 200, 201]
+    assert len({data["id"] for _, data in answers}) == 1
+    after = answer(server, "GET", "/api/annotations?page_size=500", token)[1]["count"]
+    assert after == before + 1

@@ -77,7 +77,7 @@ def test_no_page_holds_inline_script_or_style(pages, readers):
 
 def test_an_image_in_a_note_is_a_link_to_it():
     assert render_note(f"![a pixel]({PIXEL})") == (
-        f'<p><a href="{PIXEL}" rel="nofollow noopener noreferrer">a pixel</a></p>\n'
+        f'<p><a href="{PIXEL}" target="_blank" rel="nofollow noopener noreferrer">a pixel</a></p>\n'
     )
     untitled = render_note("![](https://t.example/x.png)")
     assert ">https://t.example/x.png</a>" in untitled
@@ -109,4 +109,28 @@ def test_notes_stored_with_an_image_are_rendered_again(ingested, users):
     migration.render_notes_again(apps, None)
     annotation.refresh_from_db()
     assert "<img" not in annotation.note_html and f'href="{PIXEL}"' in annotation.note_html
+    assert Annotation.objects.get(pk=untouched.pk).note_html == "<p>plain</p>\n"
+
+
+def test_bare_urls_in_notes_are_links_that_open_in_a_new_tab():
+    html = render_note("See https://example.org/x?a=1&b=2 or www.example.com, not javascript:x")
+    assert html.count("<a ") == 2
+    assert (
+        'href="https://example.org/x?a=1&amp;b=2"' in html
+        and 'href="http://www.example.com"' in html
+    )
+    assert html.count('target="_blank"') == 2 and "javascript:" not in html.split("not")[0]
+    assert all('rel="nofollow noopener noreferrer"' in a for a in html.split("<a ")[1:])
+
+
+def test_notes_stored_before_linkify_are_rendered_again(ingested, users):
+    from django.apps import apps
+
+    annotation = annotate(users.owner, "prawn cocktail", note="See https://example.org/x")
+    untouched = annotate(users.owner, "New Labour", note="plain")
+    Annotation.objects.filter(pk=annotation.pk).update(note_html="<p>See https://example.org/x</p>")
+    migration = importlib.import_module("annotations.migrations.0008_notes_linkified")
+    migration.render_notes_again(apps, None)
+    annotation.refresh_from_db()
+    assert 'href="https://example.org/x" target="_blank"' in annotation.note_html
     assert Annotation.objects.get(pk=untouched.pk).note_html == "<p>plain</p>\n"

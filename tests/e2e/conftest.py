@@ -26,6 +26,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+PHRASE = "prawn cocktail offensive"
+# Screenshots to look at (not compared): COMMONPLACE_SHOTS, else a temporary folder.
+SHOTS = Path(os.environ.get("COMMONPLACE_SHOTS", "/tmp/commonplace-shots"))
+SHOTS.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +46,15 @@ def browser():
 @pytest.fixture
 def live_corpus(transactional_db):
     call_command("ingest", str(CORPUS), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.fixture
+def page(browser, live_server, live_corpus):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+    assert not errors, errors

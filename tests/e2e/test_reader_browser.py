@@ -1,5 +1,5 @@
 """The reader in a real browser: Playwright driving Debian's Chromium, headless
-(tests/e2e/conftest.py)."""
+(tests/e2e/conftest.py). A missing browser fails these tests: it is never a skip."""
 
 import io
 import re
@@ -10,20 +10,7 @@ from django.core.management import call_command
 from annotations.models import Annotation
 from archive.models import Paragraph
 from tests.conftest import NEW_LABOUR, annotate
-
-PHRASE = "prawn cocktail offensive"
-
-
-@pytest.fixture
-def page(browser, live_server, live_corpus):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-    assert not errors, errors
+from tests.e2e.conftest import PHRASE
 
 
 def log_in(page, username: str, password: str, next_url: str) -> None:

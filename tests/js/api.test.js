@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { AnnotationApi, csrfToken, messageOf } from "../../static/js/reader/api.js";
+import { AnnotationApi, csrfToken, errorSentences, messageOf } from "../../static/js/reader/api.js";
 
 /** An API client whose fetch answers `answer` and records each request. */
 function client(answer) {
@@ -72,5 +72,24 @@ test("an answer that is not JSON, or none at all, is said plainly", async () => 
 });
 
 test("error messages read as one sentence", () => {
-  assert.equal(messageOf({ end: ["It must come after start."], detail: "No." }), "It must come after start. No.");
+  assert.equal(messageOf({ end: ["It must come after start."], detail: "No." }), "Passage: It must come after start. No.");
+});
+
+test("nested errors become sentences, never [object Object]", () => {
+  const errors = {
+    tags: { 1: ["Ensure this field has no more than 100 characters."] },
+    note: ["Ensure this field has no more than 20000 characters."],
+    detail: "Try again.",
+    non_field_errors: ["Not like that."],
+    odd_field: { reason: ["Nope."] },
+  };
+  assert.deepEqual(errorSentences(errors), [
+    "Tag 2: Ensure this field has no more than 100 characters.",
+    "Note: Ensure this field has no more than 20000 characters.",
+    "Try again.",
+    "Not like that.",
+    "reason: Nope.",
+  ]);
+  assert.ok(!messageOf(errors).includes("[object"));
+  assert.deepEqual(errorSentences({ end_paragraph: { 0: { 0: ["Deep."] } } }), ["Passage, item 1, item 1: Deep."]);
 });

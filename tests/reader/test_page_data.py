@@ -31,6 +31,7 @@ def test_it_says_everything_the_script_uses_and_nothing_else(client_for, users):
         "may_annotate",
         "tags",
         "api",
+        "note_preview",
         "orphans_url",
         "login_url",
         "default_visibility",
@@ -38,6 +39,7 @@ def test_it_says_everything_the_script_uses_and_nothing_else(client_for, users):
         "fix",
     }
     assert data["api"] == "/api/annotations"
+    assert data["note_preview"] == "/api/notes/preview"
     assert data["login_url"] == f"/accounts/login/?next=%2Farticles%2F{NEW_LABOUR}%2F"
 
 

@@ -8,9 +8,48 @@ export function csrfToken(cookies) {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
+// What the form calls the fields the API names in its errors.
+const FIELD_LABELS = {
+  note: "Note",
+  tags: "Tags",
+  visibility: "Visibility",
+  paragraph: "Passage",
+  end_paragraph: "Passage",
+  start: "Passage",
+  end: "Passage",
+  quote: "Passage",
+};
+// One item of a list field, as a person counts them: "Tag 3".
+const ITEM_LABELS = { tags: "Tag" };
+const UNLABELLED = new Set(["detail", "non_field_errors"]);
+
+/** The messages of an error answer as sentences a person can read, whatever the nesting
+ * (DRF gives a list field's errors by item: {"tags": {"0": ["…"]}}). */
+export function errorSentences(errors) {
+  return Object.entries(errors ?? {}).flatMap(([field, messages]) => {
+    const label = UNLABELLED.has(field) ? "" : FIELD_LABELS[field] ?? field.replaceAll("_", " ");
+    return flatten(messages, label, ITEM_LABELS[field]);
+  });
+}
+
+function flatten(messages, label, itemLabel) {
+  if (messages === null || messages === undefined) return [];
+  if (typeof messages !== "object") return [label ? `${label}: ${messages}` : `${messages}`];
+  if (Array.isArray(messages)) return messages.flatMap((message) => flatten(message, label, itemLabel));
+  return Object.entries(messages).flatMap(([key, inner]) => {
+    const item = /^\d+$/.test(key) ? `${itemLabel ?? `${label}, item`} ${Number(key) + 1}` : key;
+    return flatten(inner, item, itemLabel);
+  });
+}
+
 /** The messages of an error answer, as one sentence. */
 export function messageOf(errors) {
-  return Object.values(errors).flat().join(" ");
+  return errorSentences(errors).join(" ");
+}
+
+/** Whether an answer says the reader is no longer logged in. */
+export function loggedOut(answer) {
+  return answer.status === 401;
 }
 
 export class AnnotationApi {
@@ -35,6 +74,11 @@ export class AnnotationApi {
   /** version: the annotation's version the change is based on (sent as If-Match). */
   update(id, body, version) {
     return this.send("PATCH", `${this.url}/${id}`, body, version);
+  }
+
+  /** A note rendered as it will show once saved, by the server's one renderer. */
+  preview(url, note) {
+    return this.send("POST", url, { note });
   }
 
   remove(id, version) {

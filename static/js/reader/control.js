@@ -94,13 +94,17 @@ export class AnnotateControl {
     this.element.hidden = true;
   }
 
-  annotate() {
+  /** Annotate the selection. The button may fall back on the passage last selected (a tap
+   * can clear the selection on its way); the `a` key (fromKey) only ever on what is
+   * selected now, or it would reopen the passage annotated last. */
+  annotate({ fromKey = false } = {}) {
     const { reader } = this;
-    const passage = this.selected() || this.pending;
+    const passage = this.selected() || (fromKey ? null : this.pending);
     if (!passage) {
-      reader.announce("Select a passage first, then press a.");
+      reader.say("Select a passage first, then press a.");
       return;
     }
+    this.pending = null;
     if (!reader.data.may_annotate) {
       window.location.href = reader.data.login_url;
       return;

@@ -35,3 +35,15 @@ export function changedFields(opened, now) {
     ),
   );
 }
+
+/** A new random key (a version 4 UUID) for one new annotation: sent with each save, so that
+ * the server makes it once however often the save is repeated. crypto.randomUUID exists
+ * only on secure pages; getRandomValues everywhere. */
+export function newClientKey(random = globalThis.crypto) {
+  if (typeof random.randomUUID === "function") return random.randomUUID();
+  const bytes = random.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

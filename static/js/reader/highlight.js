@@ -90,13 +90,15 @@ function highlight(content, covering, paragraphId, anchored) {
   span.dataset.ids = covering.map((annotation) => annotation.id).join(" ");
   span.classList.add(covering.some((annotation) => annotation.mine) ? "hl--mine" : "hl--shared");
   if (covering.length > 1) span.classList.add("hl--overlap");
+  if (covering.some((annotation) => annotation.visibility === "private")) span.classList.add("hl--private");
   const starting = covering.find((a) => a.paragraph === paragraphId && !anchored.has(a.id));
   if (starting) {
     anchored.add(starting.id);
     span.id = `annotation-${starting.id}`;
     span.tabIndex = 0;
     span.setAttribute("role", "button");
-    span.setAttribute("aria-label", `Annotation: ${starting.quote.slice(0, 80)}`);
+    const kind = starting.visibility === "private" ? "Private annotation" : "Shared annotation";
+    span.setAttribute("aria-label", `${kind}: ${starting.quote.slice(0, 80)}`);
   }
   span.append(content);
   return span;

@@ -53,8 +53,12 @@ export function listenForKeys(reader) {
     }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest?.(TYPING)) return;
+    if (reader.paragraphKeys.handle(event)) {
+      event.preventDefault();
+      return;
+    }
     const action = {
-      a: () => reader.control.annotate(),
+      a: () => reader.control.annotate({ fromKey: true }),
       j: () => reader.navigator.step(1),
       n: () => reader.navigator.step(1),
       k: () => reader.navigator.step(-1),

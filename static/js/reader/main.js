@@ -17,6 +17,7 @@ import { AnnotationForm } from "./form.js";
 import { Highlights, readParagraphs } from "./highlight.js";
 import { listenForKeys, Navigator } from "./keys.js";
 import { Panel } from "./panel.js";
+import { ParagraphKeys } from "./paragraphs.js";
 import { ArticleText } from "./passages.js";
 import { Popover } from "./popover.js";
 
@@ -37,6 +38,11 @@ function start() {
     annotations: new Annotations(data.annotations, article),
     api: new AnnotationApi(data.api),
     announce: announcer(document.getElementById("reader-status")),
+    /** Say something to everyone: shown for a while, and announced. */
+    say: (message) => {
+      reader.announce(message);
+      showNotice(document.getElementById("reader-notice"), message);
+    },
     attach: (id, passage) => attach(reader, id, passage),
     /** Show an annotation's change: its paragraphs and the panel. */
     redraw(annotation) {
@@ -57,10 +63,12 @@ function start() {
   reader.form = new AnnotationForm(reader, document.getElementById("annotation-dialog"));
   reader.control = new AnnotateControl(reader, paragraphs);
   reader.navigator = new Navigator(reader);
+  reader.paragraphKeys = new ParagraphKeys(reader, paragraphs);
   listenForKeys(reader);
 
   reader.redrawAll();
   if (data.focus) reader.navigator.focus(data.focus, true);
+  reader.form.restoreDraft();
 }
 
 /* Say something to screen readers, through the page's live region. */
@@ -71,6 +79,16 @@ function announcer(live) {
       live.textContent = message;
     }, 30);
   };
+}
+
+/* A short message on screen, for those who do not use a screen reader. */
+function showNotice(element, message) {
+  element.textContent = message;
+  element.hidden = false;
+  window.clearTimeout(element.hideTimer);
+  element.hideTimer = window.setTimeout(() => {
+    element.hidden = true;
+  }, 5000);
 }
 
 start();

@@ -41,25 +41,28 @@ export class Panel {
     const link = document.createElement("a");
     link.href = annotation.orphaned ? this.reader.data.orphans_url : `#annotation-${annotation.id}`;
     link.className = `annotation-panel__item${annotation.mine ? " is-mine" : ""}`;
+    link.classList.add(`is-${annotation.visibility}`);
     const quote = document.createElement("q");
     quote.textContent = shorten(annotation.quote, 140);
     link.append(quote);
-    if (annotation.orphaned) {
-      const flag = document.createElement("span");
-      flag.className = "badge badge--warning";
-      flag.textContent = "orphaned";
-      link.append(flag);
-    }
+    if (annotation.orphaned) link.append(badge("orphaned"));
+    if (annotation.anchor === "fuzzy") link.append(textChangedBadge());
     const note = document.createElement("span");
     note.className = "annotation-panel__note";
     note.textContent = shorten(plainText(annotation.note_html), 120);
     const meta = document.createElement("span");
     meta.className = "annotation-panel__meta";
-    meta.textContent = [annotation.user, ...annotation.tags.map((tag) => `#${tag}`)].join(" · ");
+    meta.append(
+      visibilityMark(annotation),
+      [annotation.user, ...annotation.tags.map((tag) => `#${tag}`)].join(" · "),
+    );
     link.append(note, meta);
     if (!annotation.orphaned) {
       link.addEventListener("click", (event) => {
         event.preventDefault();
+        // This click opens the popover: it must not reach the page's "click outside
+        // closes it" listener, which would close it at once.
+        event.stopPropagation();
         this.reader.navigator.focus(annotation.id, true);
       });
     }
@@ -68,11 +71,36 @@ export class Panel {
   }
 }
 
-function shorten(text, length) {
+export function shorten(text, length) {
   return text.length > length ? `${text.slice(0, length)}…` : text;
+}
+
+/** Private or shared, seen (a lock for private, drawn by CSS) and said (for screen readers). */
+export function visibilityMark(annotation) {
+  const mark = document.createElement("span");
+  mark.className = `visibility visibility--${annotation.visibility}`;
+  const words = document.createElement("span");
+  words.className = "visually-hidden";
+  words.textContent = annotation.visibility === "private" ? "Private: " : "Shared: ";
+  mark.append(words);
+  return mark;
 }
 
 /* The words of rendered HTML, without running or loading anything in it. */
 function plainText(html) {
   return new DOMParser().parseFromString(html, "text/html").body.textContent.trim();
+}
+
+function badge(text) {
+  const flag = document.createElement("span");
+  flag.className = "badge badge--warning";
+  flag.textContent = text;
+  return flag;
+}
+
+/** The annotation was moved to text that changed: its owner should check it still fits. */
+export function textChangedBadge() {
+  const flag = badge("text changed");
+  flag.title = "The article's text changed here since this was written: check that it still fits.";
+  return flag;
 }

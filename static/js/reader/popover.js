@@ -4,6 +4,7 @@
 import { remove } from "./actions.js";
 import { messageOf } from "./api.js";
 import { idsOf } from "./highlight.js";
+import { shorten, textChangedBadge, visibilityMark } from "./panel.js";
 
 export class Popover {
   constructor(reader) {
@@ -40,22 +41,36 @@ export class Popover {
   show(highlight) {
     const { element } = this;
     this.anchor = highlight;
-    const cards = idsOf(highlight)
+    const covering = idsOf(highlight)
       .map((id) => this.reader.annotations.get(id))
-      .filter(Boolean)
-      .map((annotation) => this.card(annotation));
+      .filter(Boolean);
+    // Where highlights overlap, each note says which passage it is about.
+    const cards = covering.map((annotation) => this.card(annotation, covering.length > 1));
     const close = document.createElement("button");
     close.type = "button";
     close.className = "annotation-popover__close";
     close.textContent = "Close";
     close.addEventListener("click", () => this.hide());
     element.replaceChildren(...cards, close);
-    const rect = highlight.getBoundingClientRect();
     element.hidden = false;
-    const right = window.scrollX + document.documentElement.clientWidth - element.offsetWidth - 8;
-    element.style.top = `${window.scrollY + rect.bottom + 6}px`;
-    element.style.left = `${Math.max(8, Math.min(window.scrollX + rect.left, right))}px`;
-    (element.querySelector("button") || close).focus();
+    this.place(highlight);
+    (element.querySelector("button") || close).focus({ preventScroll: true });
+  }
+
+  /* Below the highlight, or above it when there is more room there; always within the
+   * window (its height is capped in CSS, and it scrolls inside). */
+  place(highlight) {
+    const { element } = this;
+    const rect = highlight.getBoundingClientRect();
+    const viewport = document.documentElement;
+    const height = element.offsetHeight;
+    const below = viewport.clientHeight - rect.bottom - 6;
+    const above = rect.top - 6;
+    let top = below >= height || below >= above ? rect.bottom + 6 : rect.top - 6 - height;
+    top = Math.max(8, Math.min(top, viewport.clientHeight - height - 8));
+    const right = viewport.clientWidth - element.offsetWidth - 8;
+    element.style.top = `${window.scrollY + top}px`;
+    element.style.left = `${window.scrollX + Math.max(8, Math.min(rect.left, right))}px`;
   }
 
   /** Close it, giving focus back to the highlight it was opened from. */
@@ -65,20 +80,59 @@ export class Popover {
     if (this.anchor && document.contains(this.anchor)) this.anchor.focus();
   }
 
-  card(annotation) {
+  card(annotation, withQuote) {
     const card = document.createElement("article");
-    card.className = "annotation-card";
+    card.className = `annotation-card annotation-card--${annotation.visibility}`;
     card.dataset.annotation = annotation.id;
+    if (withQuote) {
+      const quote = document.createElement("q");
+      quote.className = "annotation-card__quote";
+      quote.textContent = shorten(annotation.quote, 90);
+      card.append(quote);
+    }
     const meta = document.createElement("p");
     meta.className = "annotation-card__meta";
-    meta.textContent = `${annotation.user} · ${formatDate(annotation.modified)} · ${annotation.visibility}`;
+    meta.append(
+      visibilityMark(annotation),
+      `${annotation.user} · ${formatDate(annotation.modified)} · ${annotation.visibility}`,
+    );
     const note = document.createElement("div");
     note.className = "annotation-card__note";
     note.innerHTML = annotation.note_html; // rendered and sanitised by the server
-    card.append(meta, note);
+    card.append(meta);
+    if (annotation.anchor === "fuzzy") card.append(this.textChanged(annotation));
+    card.append(note);
     if (annotation.tag_links.length) card.append(tagList(annotation.tag_links));
     if (annotation.can_edit) card.append(this.actions(annotation));
     return card;
+  }
+
+  /* "Text changed", and for those who may change it, a way to say it still fits. */
+  textChanged(annotation) {
+    const line = document.createElement("p");
+    line.className = "annotation-card__changed";
+    line.append(textChangedBadge());
+    if (!annotation.can_edit) return line;
+    const checked = document.createElement("button");
+    checked.type = "button";
+    checked.textContent = "I've checked this";
+    checked.addEventListener("click", () => this.markChecked(annotation));
+    line.append(" ", checked);
+    return line;
+  }
+
+  async markChecked(annotation) {
+    const { reader } = this;
+    const saved = await reader.api.update(annotation.id, { anchor: "anchored" }, annotation.version);
+    if (!saved.ok) {
+      reader.announce(messageOf(saved.errors));
+      return;
+    }
+    reader.annotations.set(saved.data);
+    reader.redraw(saved.data);
+    reader.announce("Marked as checked: the text changed flag is cleared.");
+    const anchor = document.getElementById(`annotation-${saved.data.id}`) || this.anchor;
+    if (anchor) this.show(anchor);
   }
 
   actions(annotation) {
