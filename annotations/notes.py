@@ -9,7 +9,7 @@ from markdown_it.common.utils import escapeHtml
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(
     ["strikethrough", "table"]
 )
-_URL_SCHEMES = {"http", "https", "mailto"}
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # An image in a shared note would be fetched by every reader's browser: a tracking pixel.
 _TAGS = nh3.ALLOWED_TAGS - {"img"}
 
@@ -34,10 +34,17 @@ def _inside_link(tokens, idx: int) -> bool:
 _MARKDOWN.add_render_rule("image", _image_as_link)
 
 
+def parse_note(markdown: str) -> list:
+    """The note's markdown-it block tokens, in the dialect render_note shows, for formats
+    that build their own document from it (Word). Like render_note's, they hold no raw
+    HTML; keeping only linkable links (LINK_SCHEMES) is the format's to do, as nh3 does here."""
+    return _MARKDOWN.parse(markdown)
+
+
 def render_note(markdown: str) -> str:
     if not markdown.strip():
         return ""
     html = _MARKDOWN.render(markdown)
     return nh3.clean(
-        html, tags=_TAGS, url_schemes=_URL_SCHEMES, link_rel="nofollow noopener noreferrer"
+        html, tags=_TAGS, url_schemes=set(LINK_SCHEMES), link_rel="nofollow noopener noreferrer"
     )
