@@ -233,3 +233,42 @@ def test_a_tag_heading_reads_as_the_tags_name(users, client_for):
     document = word(download(client_for(users.owner), format="docx", group="tag"))
     word_headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert sorted(word_headings) == sorted(HOSTILE_TAGS)
+
+
+# An anonymous visitor's export ------------------------------------------------------------
+
+
+def test_an_anonymous_visitor_who_can_see_nothing_is_offered_no_export(users, client_for, settings):
+    annotate(users.owner, "prawn cocktail offensive to evolve", visibility="shared")
+    reader = f"/articles/{NEW_LABOUR}/"
+    page = client_for(None).get(reader).content.decode()
+    assert 'action="/annotations/export/"' not in page
+    assert "to export annotations: they are shown only to readers who sign in." in page
+    assert f'href="/accounts/login/?next={reader}"' in page
+
+    settings.COMMONPLACE_ANONYMOUS_READS_SHARED = True
+    page = client_for(None).get(reader).content.decode()
+    assert 'action="/annotations/export/"' in page
+    assert (
+        client_for(users.owner).get(reader).content.decode().count('action="/annotations/export/"')
+        == 1
+    )
+
+
+def test_an_empty_book_says_why_it_is_empty(users, client_for, settings):
+    annotate(users.owner, "prawn cocktail offensive to evolve", visibility="shared")
+
+    def subtitle(client, **query) -> str:
+        markdown = download(client, format="md", **query).decode()
+        return MarkdownIt("commonmark").parse(markdown)[4].children[1].content
+
+    assert subtitle(client_for(None)).endswith(
+        "no excerpts, since annotations are shown only to readers who sign in."
+    )
+    document = word(download(client_for(None), format="docx"))
+    assert document.paragraphs[1].text.endswith("shown only to readers who sign in.")
+    assert subtitle(client_for(users.other), tag="nothing").endswith(
+        "no excerpts, since no annotation you can see matches this selection."
+    )
+    settings.COMMONPLACE_ANONYMOUS_READS_SHARED = True
+    assert subtitle(client_for(None)).endswith("1 excerpt, grouped by article.")
