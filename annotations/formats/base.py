@@ -1,5 +1,5 @@
 """What every export format shares: what it says about an annotation (its citation, its
-tags, its note as plain words, links to it), and how an export is built and named.
+tags, whose it is, links to it), and how an export is built and named.
 
 Each format is a module of this package; the registry is in __init__.py.
 """
@@ -10,12 +10,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from html import unescape
 from typing import BinaryIO
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from annotations.models import Annotation
 from annotations.permissions import Viewer
@@ -67,11 +65,6 @@ def citation(annotation: Annotation) -> str:
 
 def tag_names(annotation: Annotation) -> list[str]:
     return sorted((tag.name for tag in annotation.tags.all()), key=str.lower)
-
-
-def note_text(annotation: Annotation) -> str:
-    """The note's words without Markdown, for formats that cannot show it."""
-    return unescape(strip_tags(annotation.note_html)).strip()
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         where = options["output"] or "standard output"
         reader = self._reader(options)
         try:
-            annotations = filters.apply(self._visible(options))
+            annotations = filters.apply(Annotation.objects.visible_to(reader.viewer))
             export = exporter(
                 options["format"],
                 annotations,
@@ -72,16 +72,11 @@ class Command(BaseCommand):
                 self.stdout.write(block, ending="")
 
     @staticmethod
-    def _user(options):
+    def _reader(options) -> Reader:
+        """Whoever runs the server, who sees every annotation; or, with --as, that user."""
+        if not options["viewer"]:
+            return Reader.operator()
         user = get_user_model().objects.filter(username=options["viewer"]).first()
         if user is None:
             raise CommandError(f"There is no user {options['viewer']!r}.")
-        return user
-
-    def _reader(self, options) -> Reader:
-        return Reader.of(self._user(options)) if options["viewer"] else Reader.operator()
-
-    def _visible(self, options):
-        if not options["viewer"]:
-            return Annotation.objects.all()
-        return Annotation.objects.visible_to(self._user(options))
+        return Reader.of(user)
