@@ -15,11 +15,14 @@ from django.utils.text import slugify
 
 from annotations.formats import FORMATS, GROUPS
 from annotations.models import Annotation, Tag, TaggedAnnotation
+from annotations.permissions import Viewer
 from annotations.serializers import MAX_TAG_CHARS
+from archive.models import Article
 
 MAX_QUERY_CHARS = 200
 # More than anyone selects by hand; a request naming more is refused up front.
 MAX_TAG_FILTERS = 500
+TAGS_IN_TITLE = 5  # a book's title names this many of its tags, and counts the rest
 DATE_MESSAGE = "Give a date such as 2024-05-17."
 _YES = ("1", "true", "yes", "on")
 
@@ -128,6 +131,25 @@ class AnnotationFilters(forms.Form):
         parts = [data["article"], *data["tag"], data["user"]]
         return slugify(" ".join(part for part in parts if part))[:60] or "annotations"
 
+    def title(self, viewer: Viewer) -> str:
+        """A book's title, naming what the selection holds as a reader would: the
+        article's title, the tags' names (of tags the viewer may see; any other as given),
+        whose annotations."""
+        data = self.cleaned_data
+        parts = []
+        if data["article"]:
+            article = Article.objects.filter(slug=data["article"]).first()
+            parts.append(article.title if article else data["article"])
+        for value in data["tag"][:TAGS_IN_TITLE]:
+            tag = viewer.tag_named(Tag.objects, value)
+            parts.append(tag.name if tag else value)
+        more = len(data["tag"]) - TAGS_IN_TITLE
+        if more > 0:
+            parts.append(f"{more} more tag{'' if more == 1 else 's'}")
+        if data["user"]:
+            parts.append(f"annotated by {data['user']}")
+        return "Commonplace book" + (f": {'; '.join(parts)}" if parts else "")
+
     def problems(self) -> list[str]:
         """One line per field at fault, naming it."""
         return [
@@ -151,10 +173,6 @@ class ExportForm(AnnotationFilters):
         error_messages={"invalid_choice": f"Group by one of: {', '.join(GROUPS)}."},
     )
     field_order = ["format", "group"]
-
-    def title(self) -> str:
-        scope = self.scope()
-        return "Commonplace book" + (f": {scope}" if scope != "annotations" else "")
 
 
 def _query_value(value) -> str:

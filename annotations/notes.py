@@ -13,7 +13,7 @@ from markdown_it.common.utils import escapeHtml
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": True}).enable(
     ["strikethrough", "table", "linkify"]
 )
-_URL_SCHEMES = {"http", "https", "mailto"}
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # An image in a shared note would be fetched by every reader's browser: a tracking pixel.
 _TAGS = nh3.ALLOWED_TAGS - {"img"}
 
@@ -38,6 +38,13 @@ def _inside_link(tokens, idx: int) -> bool:
 _MARKDOWN.add_render_rule("image", _image_as_link)
 
 
+def parse_note(markdown: str) -> list:
+    """The note's markdown-it block tokens, in the dialect render_note shows, for formats
+    that build their own document from it (Word). Like render_note's, they hold no raw
+    HTML; keeping only linkable links (LINK_SCHEMES) is the format's to do, as nh3 does here."""
+    return _MARKDOWN.parse(markdown)
+
+
 def render_note(markdown: str) -> str:
     if not markdown.strip():
         return ""
@@ -47,7 +54,7 @@ def render_note(markdown: str) -> str:
     return nh3.clean(
         html,
         tags=_TAGS,
-        url_schemes=_URL_SCHEMES,
+        url_schemes=set(LINK_SCHEMES),
         link_rel="nofollow noopener noreferrer",
         set_tag_attribute_values={"a": {"target": "_blank"}},
     )

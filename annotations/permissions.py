@@ -91,6 +91,12 @@ class Viewer:
     def own_audience(self) -> str | None:
         return user_audience(self.user_id) if self.signed_in else None
 
+    @property
+    def sees_nothing(self) -> bool:
+        """Whether no annotation at all is visible to this viewer (an anonymous visitor,
+        unless ANONYMOUS_READS_SHARED), whatever is written."""
+        return not self.sees_everything and not self.audiences
+
     # Annotations -------------------------------------------------------------------------
 
     def readable(self, annotations: QuerySet) -> QuerySet:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from annotations import tagging
 from annotations.changes import annotations_changed
 from annotations.filters import AnnotationFilters, ExportForm
-from annotations.formats import ExportError, Links, exporter
+from annotations.formats import ExportError, Links, Reader, exporter
 from annotations.models import (
     MAX_TAG_DESCRIPTION_CHARS,
     Annotation,
@@ -107,13 +107,15 @@ def export(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.GET)
     if not form.is_valid():
         return _cannot_export(request, form.problems())
+    reader = Reader.of(request.user)
     try:
         download = exporter(
             form.cleaned_data["format"] or "csv",
             form.apply(Annotation.objects.visible_to(request.user)),
             Links(request.build_absolute_uri("/")),
-            form.title(),
+            form.title(reader.viewer),
             form.cleaned_data["group"] or "article",
+            reader,
         )
         built = download.build()
     except ExportError as error:

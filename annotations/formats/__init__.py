@@ -13,14 +13,23 @@ from pathlib import Path
 
 from django.db.models import QuerySet
 
-from annotations.formats.base import GROUPS, Exporter, ExportError, Links
+from annotations.formats.base import GROUPS, Exporter, ExportError, Links, Reader
 from annotations.formats.csv import CsvExporter
 from annotations.formats.docx import DocxExporter
 from annotations.formats.json import JsonExporter
 from annotations.formats.jsonld import JsonLdExporter
 from annotations.formats.markdown import MarkdownExporter
 
-__all__ = ["FORMATS", "GROUPS", "ExportError", "Exporter", "Links", "exporter", "write_file"]
+__all__ = [
+    "FORMATS",
+    "GROUPS",
+    "ExportError",
+    "Exporter",
+    "Links",
+    "Reader",
+    "exporter",
+    "write_file",
+]
 
 FORMATS: dict[str, type[Exporter]] = {
     "csv": CsvExporter,
@@ -31,15 +40,23 @@ FORMATS: dict[str, type[Exporter]] = {
 }
 
 
-def exporter(format_name: str, annotations: QuerySet, links: Links, title: str, group: str):
-    """The export of these annotations, in reading order, in the format named. Callers
-    pass only what the reader may see (Annotation.objects.visible_to), so no export
-    shows more."""
+def exporter(
+    format_name: str,
+    annotations: QuerySet,
+    links: Links,
+    title: str,
+    group: str,
+    reader: Reader | None = None,
+):
+    """The export of these annotations, in reading order, in the format named, for the
+    reader (by default whoever runs the server). Callers pass only what the reader may
+    see (Annotation.objects.visible_to), so no export shows more."""
     try:
         exporter_class = FORMATS[format_name]
     except KeyError:
         raise ExportError(f"Export as one of: {', '.join(FORMATS)}.") from None
-    return exporter_class(annotations.for_display().in_document_order(), links, title, group)
+    annotations = annotations.for_display().in_document_order()
+    return exporter_class(annotations, links, title, group, reader)
 
 
 def write_file(export: Exporter, path: Path) -> None:

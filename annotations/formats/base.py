@@ -1,5 +1,5 @@
 """What every export format shares: what it says about an annotation (its citation, its
-tags, its note as plain words, links to it), and how an export is built and named.
+tags, whose it is, links to it), and how an export is built and named.
 
 Each format is a module of this package; the registry is in __init__.py.
 """
@@ -9,14 +9,14 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
-from html import unescape
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from annotations.models import Annotation
+from annotations.permissions import Viewer
 
 CHUNK = 500
 SPOOL_BYTES = 4 * 1024 * 1024  # a built export bigger than this waits on disk
@@ -45,12 +45,21 @@ def issue_date(article) -> str:
     return f"{article.issue_date.day} {article.issue_date:%B %Y}" if article.issue_date else ""
 
 
+def paragraphs_cited(annotation: Annotation) -> str:
+    """Where the passage is: ¶12, or ¶6–7 (an en dash) for one that runs on; "" if lost."""
+    start, end = annotation.start_paragraph, annotation.end_paragraph
+    if start is None:
+        return ""
+    if end is None or end.position == start.position:
+        return f"¶{start.position}"
+    return f"¶{start.position}–{end.position}"
+
+
 def citation(annotation: Annotation) -> str:
     """Anthony Giddens, "The rise and fall of New Labour", New Statesman, 17 May 2010, ¶12"""
     article = annotation.article
     parts = [article.author, f'"{article.title}"', article.publication, issue_date(article)]
-    if annotation.start_paragraph is not None:
-        parts.append(f"¶{annotation.start_paragraph.position}")
+    parts.append(paragraphs_cited(annotation))
     return ", ".join(part for part in parts if part)
 
 
@@ -58,9 +67,32 @@ def tag_names(annotation: Annotation) -> list[str]:
     return sorted((tag.name for tag in annotation.tags.all()), key=str.lower)
 
 
-def note_text(annotation: Annotation) -> str:
-    """The note's words without Markdown, for formats that cannot show it."""
-    return unescape(strip_tags(annotation.note_html)).strip()
+@dataclass(frozen=True)
+class Reader:
+    """Whom an export is made for: which excerpts are theirs (the others say whose they
+    are), and the name the document gives as its author."""
+
+    viewer: Viewer
+    name: str
+
+    @classmethod
+    def of(cls, user) -> Reader:
+        """A visitor on the web, or a user named on the command line."""
+        viewer = Viewer.of(user)
+        if not viewer.signed_in:
+            return cls(viewer, "Commonplace")
+        return cls(viewer, user.get_full_name() or user.username)
+
+    @classmethod
+    def operator(cls) -> Reader:
+        """Whoever runs the server: nothing is theirs, so every excerpt says whose it is."""
+        return cls(Viewer.operator(), "Commonplace")
+
+    def whose(self, annotation: Annotation) -> str:
+        """Says whose an annotation is ("Annotated by NAME") unless it is the reader's own."""
+        if self.viewer.is_own(annotation):
+            return ""
+        return f"Annotated by {annotation.owner.username}"
 
 
 class Links:
@@ -87,10 +119,18 @@ class Exporter:
     content_type = ""
     binary = False
 
-    def __init__(self, annotations: QuerySet, links: Links, title: str, group: str = "article"):
+    def __init__(
+        self,
+        annotations: QuerySet,
+        links: Links,
+        title: str,
+        group: str = "article",
+        reader: Reader | None = None,
+    ):
         if group not in GROUPS:
             raise ExportError(f"Group by one of: {', '.join(GROUPS)}.")
         self.annotations, self.links, self.title, self.group = annotations, links, title, group
+        self.reader = reader or Reader.operator()
 
     def check(self) -> None:
         """Raise ExportError before anything is built, if this export cannot be made."""

@@ -9,7 +9,7 @@ from operator import attrgetter
 
 from django.utils import timezone
 
-from annotations.formats.base import Exporter, chunked
+from annotations.formats.base import Exporter, chunked, citation, tag_names
 from annotations.models import Annotation, Tag
 
 
@@ -34,7 +34,7 @@ class Book:
         for tag in tags.distinct().order_by("name", "pk"):
             names.setdefault(tag.slug, tag.name)
         for slug, name in names.items():
-            yield f"#{name}", chunked(annotations.filter(tags__slug=slug))
+            yield name, chunked(annotations.filter(tags__slug=slug))
         untagged = annotations.filter(tags=None)
         if untagged.exists():
             yield "Untagged", chunked(untagged)
@@ -42,7 +42,24 @@ class Book:
     def subtitle(self) -> str:
         total = self.exporter.annotations.count()
         when = timezone.localdate()
+        if not total:
+            return f"Exported from Commonplace on {when.day} {when:%B %Y}: {self.why_empty()}"
         return (
             f"Exported from Commonplace on {when.day} {when:%B %Y}: {total} excerpt"
             f"{'' if total == 1 else 's'}, grouped by {self.exporter.group}."
         )
+
+    def why_empty(self) -> str:
+        if self.exporter.reader.viewer.sees_nothing:
+            return "no excerpts, since annotations are shown only to readers who sign in."
+        return "no excerpts, since no annotation you can see matches this selection."
+
+    def under_quote(self, annotation: Annotation) -> list[str]:
+        """The lines that follow an excerpt's quote: its citation, its tags, and whose it
+        is when it is not the reader's own."""
+        lines = [f"— {citation(annotation)}"]
+        if tags := tag_names(annotation):
+            lines.append("Tags: " + ", ".join(tags))
+        if whose := self.exporter.reader.whose(annotation):
+            lines.append(whose)
+        return lines

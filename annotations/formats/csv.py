@@ -16,6 +16,7 @@ CSV_COLUMNS = [
     "article",
     "section",
     "paragraph",
+    "end_paragraph",  # where a passage that runs on ends; the paragraph's own if not
     "author",
     "publication",
     "issue_date",
@@ -51,7 +52,7 @@ class CsvExporter(Exporter):
 
     def row(self, annotation: Annotation) -> list:
         article = annotation.article
-        paragraph = annotation.start_paragraph
+        paragraph, end = annotation.start_paragraph, annotation.end_paragraph
         return [
             annotation.quote,
             annotation.note,
@@ -59,6 +60,7 @@ class CsvExporter(Exporter):
             article.title,
             section_label(annotation),
             paragraph.position if paragraph else "",
+            end.position if end else "",
             article.author,
             article.publication,
             article.issue_date.isoformat() if article.issue_date else "",

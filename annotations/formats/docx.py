@@ -1,16 +1,17 @@
-"""The commonplace book as a Word document: built whole in memory, so capped."""
+"""The commonplace book as a Word document: built whole in memory, so capped. Each
+excerpt is its quote, the lines under it (citation, tags, whose it is) and its note, in
+Word's own formatting (docx_notes.py)."""
 
 from __future__ import annotations
 
-import re
 from typing import BinaryIO
 
-from annotations.formats.base import Exporter, ExportError, citation, note_text
+from django.utils import timezone
+
+from annotations.formats.base import Exporter, ExportError
 from annotations.formats.book import Book
 
 MAX_DOCX_ANNOTATIONS = 20_000
-# XML 1.0 refuses these characters, so a Word document cannot hold them.
-_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class DocxExporter(Exporter):
@@ -31,25 +32,25 @@ class DocxExporter(Exporter):
         from docx import Document
         from docx.shared import Pt
 
+        from annotations.formats.docx_notes import NoteWriter, xml_safe
+
         book = Book(self)
         document = Document()
-        document.core_properties.title = _xml_safe(self.title)
-        document.add_heading(_xml_safe(self.title), level=0)
+        properties = document.core_properties
+        properties.title = xml_safe(self.title)
+        properties.author = properties.last_modified_by = xml_safe(self.reader.name)
+        properties.created = properties.modified = timezone.now()
+        properties.comments = properties.subject = ""
+        document.add_heading(xml_safe(self.title), level=0)
         document.add_paragraph(book.subtitle()).runs[0].italic = True
+        notes = NoteWriter(document)
         for heading, excerpts in book.groups():
-            document.add_heading(_xml_safe(heading), level=1)
+            document.add_heading(xml_safe(heading), level=1)
             for annotation in excerpts:
                 for line in annotation.quote.split("\n\n"):
-                    document.add_paragraph(_xml_safe(line), style="Quote")
-                cite = document.add_paragraph()
-                run = cite.add_run("— " + _xml_safe(citation(annotation)))
-                run.italic, run.font.size = True, Pt(9)
-                # The note's words only, as plain runs: it brings no style, link or image.
-                for line in note_text(annotation).split("\n\n"):
-                    if line.strip():
-                        document.add_paragraph(_xml_safe(line))
+                    document.add_paragraph(xml_safe(line), style="Quote")
+                for line in book.under_quote(annotation):
+                    run = document.add_paragraph().add_run(xml_safe(line))
+                    run.italic, run.font.size = True, Pt(9)
+                notes.write(annotation.note)
         document.save(out)
-
-
-def _xml_safe(text: str) -> str:
-    return _XML_INVALID.sub("", text)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
-from annotations.formats.base import Exporter, chunked
+from annotations.formats.base import Exporter, chunked, citation
 from annotations.models import Annotation
 
 JSON_FORMAT = "commonplace-annotations"
@@ -72,6 +72,8 @@ class JsonExporter(Exporter):
             "anchor": annotation.anchor,
             "created": annotation.created.isoformat(),
             "modified": annotation.modified.isoformat(),
+            # For reading, not importing: the passage's paragraphs are cited as a range.
+            "citation": citation(annotation),
         }
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from markdown_it.token import Token
 
 from annotations.formats import markdown_blocks as markdown
-from annotations.formats.base import Exporter, citation, tag_names
+from annotations.formats.base import Exporter
 from annotations.formats.book import Book
 from annotations.models import Annotation
 
@@ -28,10 +28,8 @@ class MarkdownExporter(Exporter):
         for heading, excerpts in book.groups():
             yield "\n" + markdown.render(markdown.heading(heading, 2))
             for annotation in excerpts:
-                yield "\n" + markdown.render(self.excerpt(annotation))
+                yield "\n" + markdown.render(self.excerpt(book, annotation))
 
-    def excerpt(self, annotation: Annotation) -> list[Token]:
-        quoted = [*annotation.quote.split("\n\n"), f"— {citation(annotation)}"]
-        if self.group == "article" and (tags := tag_names(annotation)):
-            quoted.append("Tags: " + ", ".join(tags))
+    def excerpt(self, book: Book, annotation: Annotation) -> list[Token]:
+        quoted = [*annotation.quote.split("\n\n"), *book.under_quote(annotation)]
         return markdown.blockquote(quoted) + markdown.contained_note(annotation.note)

@@ -33,6 +33,10 @@ _NOTES = MarkdownIt("commonmark", {"html": False})
 # opened a code fence that swallowed the book.
 _UNESCAPED = re.compile(r"[@$^~{}|]")
 _LINE_START_COLON = re.compile(r"^([ \t]*):", re.MULTILINE)
+# Pandoc's smart punctuation turns straight quotes curly, -- and --- into dashes and ...
+# into an ellipsis. In running text that is typesetting; in a heading, which names an
+# article or a tag, it would change the name, so there they are escaped too.
+_SMART = re.compile(r"""["']|-(?=-)|(?<=-)-|\.(?=\.)|(?<=\.)\.""")
 _LANGUAGE = re.compile(r"[\w+#.-]{1,40}")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _LINKABLE = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
@@ -51,9 +55,23 @@ class _EscapeMore:
 
     RENDERERS: dict = {}
     POSTPROCESSORS = {
-        "text": lambda text, node, context: _UNESCAPED.sub(r"\\\g<0>", text),
+        "text": lambda text, node, context: _escape_text(text, node),
         "paragraph": lambda text, node, context: _LINE_START_COLON.sub(r"\1\\:", text),
     }
+
+
+def _escape_text(text: str, node) -> str:
+    text = _UNESCAPED.sub(r"\\\g<0>", text)
+    if _inside(node, "heading"):
+        text = _SMART.sub(r"\\\g<0>", text)
+    return text
+
+
+def _inside(node, node_type: str) -> bool:
+    while (node := node.parent) is not None:
+        if node.type == node_type:
+            return True
+    return False
 
 
 def heading(text: str, level: int) -> list[Token]:

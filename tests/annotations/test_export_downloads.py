@@ -122,7 +122,7 @@ def test_a_markdown_book_by_300_tags_is_complete(users, client_for):
     assert int(response["Content-Length"]) == len(content)
     tokens = MarkdownIt("commonmark").parse(content.decode())
     headings = [text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open"]
-    assert headings[1:] == [f"#{name}" for name in names]
+    assert headings[1:] == names  # each heading reads as its tag's name
     assert sum(t.type == "blockquote_open" for t in tokens) == 302
 
 

@@ -69,6 +69,7 @@ def test_csv(library):
         "article": "The rise and fall of New Labour",
         "section": "",
         "paragraph": str(paragraph.position),
+        "end_paragraph": str(paragraph.position),
         "author": "Anthony Giddens",
         "publication": "New Statesman",
         "issue_date": "2010-05-17",
@@ -170,7 +171,7 @@ def test_markdown_by_tag_repeats_excerpts_under_each_tag(library):
     text = export("--format", "md", "--group-by", "tag")
     html = MarkdownIt("commonmark").render(text)
     h2 = [part.split("</h2>")[0] for part in html.split("<h2>")[1:]]
-    assert h2 == ["#City", "#Finance", "#humour", "Untagged"]
+    assert h2 == ["City", "Finance", "humour", "Untagged"]
     assert text.count("> prawn cocktail offensive to evolve") == 2
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from annotations.filters import AnnotationFilters
-from annotations.formats import FORMATS, GROUPS, ExportError, Links, exporter, write_file
+from annotations.formats import FORMATS, GROUPS, ExportError, Links, Reader, exporter, write_file
 from annotations.models import Annotation
 
 
@@ -40,14 +40,16 @@ class Command(BaseCommand):
         if not filters.is_valid():
             raise CommandError("\n".join(filters.problems()))
         where = options["output"] or "standard output"
+        reader = self._reader(options)
         try:
-            annotations = filters.apply(self._visible(options))
+            annotations = filters.apply(Annotation.objects.visible_to(reader.viewer))
             export = exporter(
                 options["format"],
                 annotations,
                 Links(options["base_url"]),
-                "Commonplace book",
+                filters.title(reader.viewer),
                 options["group_by"],
+                reader,
             )
             if export.binary and not options["output"]:
                 raise CommandError(f"{options['format']} is binary: give a file with -o.")
@@ -70,10 +72,11 @@ class Command(BaseCommand):
                 self.stdout.write(block, ending="")
 
     @staticmethod
-    def _visible(options):
+    def _reader(options) -> Reader:
+        """Whoever runs the server, who sees every annotation; or, with --as, that user."""
         if not options["viewer"]:
-            return Annotation.objects.all()
+            return Reader.operator()
         user = get_user_model().objects.filter(username=options["viewer"]).first()
         if user is None:
             raise CommandError(f"There is no user {options['viewer']!r}.")
-        return Annotation.objects.visible_to(user)
+        return Reader.of(user)
