@@ -36,6 +36,7 @@ def annotation_list(request: HttpRequest) -> HttpResponse:
     visible = Annotation.objects.visible_to(request.user)
     annotations = filters.apply(visible).for_display().in_document_order()
     page = Paginator(annotations, ANNOTATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    _mark_editable(page, Viewer.of(request.user))
     context = {
         "page": page,
         "filters": filters.selected(),
@@ -51,6 +52,13 @@ def annotation_list(request: HttpRequest) -> HttpResponse:
         else 0,
     }
     return render(request, "annotations/annotation_list.html", context)
+
+
+def _mark_editable(page, viewer: Viewer) -> None:
+    """Give each annotation shown `can_edit`, for its Edit and Delete links."""
+    page.object_list = list(page.object_list)
+    for annotation in page.object_list:
+        annotation.can_edit = viewer.may_edit(annotation)
 
 
 def tag_list(request: HttpRequest) -> HttpResponse:
@@ -75,6 +83,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     annotations = Annotation.objects.visible_to(viewer).filter(tags=tag)
     annotations = annotations.for_display().in_document_order()
     page = Paginator(annotations, ANNOTATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    _mark_editable(page, viewer)
     (tag,) = attach_descriptions([tag], viewer)
     context = {
         "tag": tag,
