@@ -21,7 +21,13 @@ from django.views.decorators.http import require_http_methods
 from annotations.changes import annotations_changed
 from annotations.models import Annotation, Tag
 from annotations.permissions import Viewer
-from annotations.serializers import MAX_NOTE_CHARS, MAX_TAG_CHARS, MAX_TAGS, AnnotationSerializer
+from annotations.serializers import (
+    MAX_NOTE_CHARS,
+    MAX_TAG_CHARS,
+    MAX_TAGS,
+    AnnotationSerializer,
+    sorted_tags,
+)
 
 STALE_MESSAGE = (
     "This annotation was changed elsewhere since you opened it, so nothing was saved. "
@@ -63,7 +69,7 @@ class AnnotationEditForm(forms.Form):
 
     @classmethod
     def opened(cls, annotation: Annotation, back: str) -> AnnotationEditForm:
-        tags = ", ".join(sorted((t.name for t in annotation.tags.all()), key=str.lower))
+        tags = ", ".join(tag.name for tag in sorted_tags(annotation))
         initial = {
             "note": annotation.note,
             "tags": tags,
@@ -168,12 +174,19 @@ def _editable(request: HttpRequest, annotations, pk: int) -> Annotation:
 
 def _edit_page(request, annotation, form, status: int = 200, stale: bool = False) -> HttpResponse:
     back = _back(request, form["next"].value())
-    context = {"annotation": annotation, "form": form, "back": back, "stale": stale}
+    tags = sorted_tags(annotation)
+    context = {"annotation": annotation, "form": form, "back": back, "stale": stale, "tags": tags}
     return render(request, "annotations/annotation_edit.html", context, status=status)
 
 
 def _delete_page(request, annotation, form, status: int = 200) -> HttpResponse:
-    context = {"annotation": annotation, "form": form, "back": _back(request, form["next"].value())}
+    back = _back(request, form["next"].value())
+    context = {
+        "annotation": annotation,
+        "form": form,
+        "back": back,
+        "tags": sorted_tags(annotation),
+    }
     return render(request, "annotations/annotation_delete.html", context, status=status)
 
 

@@ -21,7 +21,7 @@ from annotations.models import (
     tags_visible_to,
 )
 from annotations.permissions import SHARED, Viewer
-from annotations.serializers import MAX_TAG_CHARS
+from annotations.serializers import MAX_TAG_CHARS, sorted_tags
 from archive.models import Article
 
 ANNOTATIONS_PER_PAGE = 50
@@ -36,7 +36,7 @@ def annotation_list(request: HttpRequest) -> HttpResponse:
     visible = Annotation.objects.visible_to(request.user)
     annotations = filters.apply(visible).for_display().in_document_order()
     page = Paginator(annotations, ANNOTATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    _mark_editable(page, Viewer.of(request.user))
+    _for_listing(page, Viewer.of(request.user))
     context = {
         "page": page,
         "filters": filters.selected(),
@@ -54,11 +54,13 @@ def annotation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "annotations/annotation_list.html", context)
 
 
-def _mark_editable(page, viewer: Viewer) -> None:
-    """Give each annotation shown `can_edit`, for its Edit and Delete links."""
+def _for_listing(page, viewer: Viewer) -> None:
+    """Give each annotation shown `can_edit`, for its Edit and Delete links, and
+    `tags_in_order`, alphabetical whatever their case (taggit's prefetch keeps no order)."""
     page.object_list = list(page.object_list)
     for annotation in page.object_list:
         annotation.can_edit = viewer.may_edit(annotation)
+        annotation.tags_in_order = sorted_tags(annotation)
 
 
 def tag_list(request: HttpRequest) -> HttpResponse:
@@ -83,7 +85,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     annotations = Annotation.objects.visible_to(viewer).filter(tags=tag)
     annotations = annotations.for_display().in_document_order()
     page = Paginator(annotations, ANNOTATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    _mark_editable(page, viewer)
+    _for_listing(page, viewer)
     (tag,) = attach_descriptions([tag], viewer)
     context = {
         "tag": tag,
