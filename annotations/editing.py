@@ -5,6 +5,7 @@ version the form was opened at plays the part of If-Match."""
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import unquote, urlsplit
 
 from django import forms
@@ -191,11 +192,13 @@ def _delete_page(request, annotation, form, status: int = 200) -> HttpResponse:
 
 
 def _back(request: HttpRequest, url: str | None) -> str:
-    """Where the user came from, if it is a page of this site; else the list page."""
+    """Where the user came from, if it is a page of this site; else the list page. A
+    control character anywhere is refused too: it cannot be sent in a Location header."""
     safe = url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return url if url and safe else reverse("annotations:list")
+    printable = url and not any(unicodedata.category(c).startswith("C") for c in url)
+    return url if safe and printable else reverse("annotations:list")
 
 
 def _after(request: HttpRequest, url: str | None) -> str:

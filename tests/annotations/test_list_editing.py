@@ -154,7 +154,14 @@ def test_delete_of_a_changed_annotation_asks_again(client_for, users):
 
 
 @pytest.mark.parametrize(
-    "next_url", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", ""]
+    "next_url",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "javascript:alert(1)",
+        "",
+        "/a\r\nSet-Cookie: x=1",
+    ],
 )
 def test_next_never_leaves_the_site(client_for, users, next_url):
     annotation = annotate(users.owner, "prawn cocktail")
@@ -166,6 +173,12 @@ def test_next_never_leaves_the_site(client_for, users, next_url):
         {"note": "", "tags": "", "visibility": "private", "version": 1, "next": next_url},
     )
     assert response["Location"] == "/annotations/"
+
+
+def test_a_number_beyond_any_row_is_a_404(client_for, users):
+    client = client_for(users.owner)
+    assert client.get("/annotations/99999999999999999999999/edit/").status_code == 404
+    assert client.post("/annotations/99999999999999999999999/delete/").status_code == 404
 
 
 def test_edit_and_delete_are_csrf_protected(client_for, users):
