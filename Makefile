@@ -9,7 +9,7 @@ WORKERS ?= 4
 THREADS ?= 4
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-dev run serve test test-postgres fuzz lint format clean
+.PHONY: install install-dev run serve test test-js test-postgres fuzz lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,12 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+test: lint test-js
 	$(BIN)/pytest
+
+# The reader's JavaScript, its pure parts, by Node's own test runner: no packages to install.
+test-js:
+	node --test tests/js/*.test.js
 
 # The whole suite again on PostgreSQL (CI has a server on 127.0.0.1:5432).
 test-postgres: install-dev

@@ -4,10 +4,11 @@ from archive import api, views
 
 app_name = "archive"
 
+# An article's own page, archive:article at articles/<slug>/, is the reader: it shows
+# annotations and search marks too, so the composition layer adds it (commonplace.urls).
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/", views.article_list, name="articles"),
-    path("articles/<slug:slug>/", views.article_detail, name="article"),
 ]
 
 api_urlpatterns = [

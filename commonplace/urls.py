@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 
 from annotations import urls as annotation_urls
 from archive import urls as archive_urls
-from commonplace import accounts, health
+from commonplace import accounts, health, reader
 from search import urls as search_urls
 
 api_urlpatterns = [
@@ -16,6 +16,13 @@ api_urlpatterns = [
     *annotation_urls.api_urlpatterns,
     path("token", accounts.ObtainToken.as_view(), name="token"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+]
+
+# The archive's pages, and an article's own page: the reader, which shows more than the
+# archive knows (annotations, search marks), under the archive's name all the same.
+archive_urlpatterns = [
+    *archive_urls.urlpatterns,
+    path("articles/<slug:slug>/", reader.article_page, name="article"),
 ]
 
 account_urlpatterns = [
@@ -27,7 +34,7 @@ account_urlpatterns = [
 ]
 
 urlpatterns = [
-    path("", include(archive_urls)),
+    path("", include((archive_urlpatterns, archive_urls.app_name))),
     path("", include(search_urls)),
     path("", include(annotation_urls)),
     path("accounts/", include((account_urlpatterns, "accounts"))),

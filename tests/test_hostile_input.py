@@ -66,7 +66,10 @@ def test_no_page_renders_markup(hostile, client_for, users):
         assert_escaped(html, url)
         # The only scripts are the app's own: the reader's code and its JSON context.
         scripts = re.findall(r"<script\b[^>]*>", html)
-        assert all('type="application/json"' in s or "reader.js" in s for s in scripts), url
+        assert all(
+            'type="application/json"' in s or 'src="/static/js/reader/main.js"' in s
+            for s in scripts
+        ), url
 
 
 def test_no_endpoint_returns_markup_where_html_is_expected(hostile, client_for, users):

@@ -62,7 +62,7 @@ def test_sign_up_refuses_a_look_alike_under_the_username_field(client, alice):
     assert response.status_code == 200
     html = response.content.decode()
     field = re.search(
-        r'<p class="field field--error">\s*<label for="id_username">.*?</p>', html, re.S
+        r'<div class="field field--error">\s*<label for="id_username">.*?</div>', html, re.S
     )
     assert field and "mixes alphabets" in field.group(0)
     assert list(User.objects.values_list("username", flat=True)) == ["alice"]

@@ -5,9 +5,14 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from annotations.anchoring import Passage, Position
+from annotations.models import Annotation, article_text
 from archive.models import Article, Paragraph
-from tests.conftest import MOMENTUM, NEW_LABOUR, article_text
+from tests.conftest import MOMENTUM, NEW_LABOUR
+from tests.conftest import article_text as corpus_format
 
 
 def test_home_invites_and_lists(client, ingested):
@@ -76,7 +81,7 @@ def test_unknown_article_is_404(client, ingested):
 def test_markup_in_text_is_escaped(client, db, write_file):
     path = write_file(
         "x.txt",
-        article_text('<script>alert("t")</script>', ['<script>alert("p")</script> <b>b</b>']),
+        corpus_format('<script>alert("t")</script>', ['<script>alert("p")</script> <b>b</b>']),
     )
     call_command("ingest", str(path), stdout=io.StringIO())
     article = Article.objects.get()
@@ -88,3 +93,52 @@ def test_markup_in_text_is_escaped(client, db, write_file):
     assert "&lt;script&gt;alert(&quot;p&quot;)&lt;/script&gt; &lt;b&gt;b&lt;/b&gt;" in html
     api = client.get(f"/api/articles/{article.slug}").json()
     assert api["sections"][0]["paragraphs"][0]["text"] == '<script>alert("p")</script> <b>b</b>'
+
+
+def _annotate_paragraphs(user, paragraphs, *, tags=(), visibility="private"):
+    """One annotation on the start of each paragraph, and one across each pair."""
+    text = article_text(paragraphs[0].article_id)
+    made = []
+    for first, second in zip(paragraphs, [*paragraphs[1:], None], strict=True):
+        end = Position(second.pk, 4) if second else Position(first.pk, 8)
+        annotation = Annotation(owner=user, article_id=first.article_id, visibility=visibility)
+        annotation.place(Passage(Position(first.pk, 0), end), text)
+        annotation.save()
+        annotation.tags.set(list(tags))
+        made.append(annotation)
+    return made
+
+
+def _queries(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_the_page_queries_the_same_for_one_annotation_or_many(client_for, users, ingested):
+    paragraphs = list(Paragraph.objects.filter(article__slug=MOMENTUM).order_by("position"))
+    owner = client_for(users.owner)
+    url = f"/articles/{MOMENTUM}/?q=labour"
+    _annotate_paragraphs(users.owner, paragraphs[:1], tags=["City"])
+    one = _queries(owner, url)
+    _annotate_paragraphs(users.owner, paragraphs[1:30], tags=["City", "Finance", "Bus"])
+    _annotate_paragraphs(users.other, paragraphs[30:], tags=["Shared"], visibility="shared")
+    data = _queries(owner, url)
+    assert len(data) == len(one), "\n".join(data)
+    html = owner.get(url).content.decode()
+    assert html.count('"quote":') == 1 + 29 + (len(paragraphs) - 30)
+
+
+def test_the_page_queries_are_few(
+    client, client_for, users, ingested, django_assert_max_num_queries
+):
+    paragraphs = list(Paragraph.objects.filter(article__slug=MOMENTUM).order_by("position"))
+    _annotate_paragraphs(users.owner, paragraphs, tags=["City", "Finance"])
+    # The session and its user; the article, its sections, their paragraphs; the
+    # annotations and their tags; the tags in use (for suggestions).
+    owner = client_for(users.owner)
+    with django_assert_max_num_queries(8):
+        assert owner.get(f"/articles/{MOMENTUM}/?q=bus").status_code == 200
+    with django_assert_max_num_queries(3):  # no annotations or tags to show a visitor
+        assert client.get(f"/articles/{MOMENTUM}/").status_code == 200

@@ -1,0 +1,118 @@
+"""The reader: an article's page, with the words a search matched marked, and the data its
+JavaScript needs (static/js/reader/) embedded as JSON.
+
+It lives in the composition layer because it shows what three layers know: the article
+(archive), who may see, write and change which annotations (annotations), and what a
+search matched (search). Its queries are a fixed number, however many paragraphs and
+annotations the article has (tests/reader/test_reader_page.py counts them).
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render, resolve_url
+from django.urls import reverse
+
+from annotations.anchoring import PARAGRAPH_JOINER
+from annotations.models import Annotation, tags_visible_to
+from annotations.permissions import Viewer
+from annotations.serializers import AnnotationSerializer
+from archive.models import Article, Paragraph, Section
+from search.highlighting import Highlighter
+from search.syntax import MAX_QUERY_CHARS, parse
+
+
+def article_page(request: HttpRequest, slug: str) -> HttpResponse:
+    article = _article_with_paragraphs(slug)
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
+    matches = _mark_matches(article, Highlighter(parse(query).tree)) if query else 0
+    fixing = _fixing(request, article)
+    context = {
+        "article": article,
+        "query": query,
+        "matches": matches,
+        "fixing": fixing,
+        "article_filter": {"article": article.slug},
+        "page_data": page_data(request, article, fixing),
+    }
+    return render(request, "commonplace/reader.html", context)
+
+
+def _article_with_paragraphs(slug: str) -> Article:
+    """The article, its sections in order and each one's paragraphs in order: three
+    queries, whatever their number."""
+    paragraphs = Paragraph.objects.order_by("position")
+    sections = Section.objects.order_by("order").prefetch_related(
+        Prefetch("paragraphs", queryset=paragraphs)
+    )
+    return get_object_or_404(
+        Article.objects.prefetch_related(Prefetch("sections", queryset=sections)), slug=slug
+    )
+
+
+def _reading_order(article: Article) -> list[Paragraph]:
+    """The paragraphs in the order the page shows them (already fetched)."""
+    return [p for section in article.sections.all() for p in section.paragraphs.all()]
+
+
+def _mark_matches(article: Article, highlighter: Highlighter) -> int:
+    """Give each paragraph an escaped, marked-up copy of its text; count those that match."""
+    matches = 0
+    for paragraph in _reading_order(article):
+        paragraph.marked = highlighter.mark(paragraph.text)
+        matches += "<mark>" in paragraph.marked
+    return matches
+
+
+def _fixing(request: HttpRequest, article: Article) -> Annotation | None:
+    """The orphaned annotation its owner came to re-attach (?fix=<id>), if it is theirs."""
+    pk = _int(request.GET.get("fix"))
+    if pk is None or not request.user.is_authenticated:
+        return None
+    return Annotation.objects.filter(
+        pk=pk, owner=request.user, article=article, anchor=Annotation.Anchor.ORPHANED
+    ).first()
+
+
+def page_data(request: HttpRequest, article: Article, fixing: Annotation | None) -> dict:
+    """What the reader's JavaScript is told, rather than left to work out: the rules stay
+    the server's (who may annotate or edit, document order, how a quote joins paragraphs,
+    where a tag's page is)."""
+    viewer = Viewer.of(request.user)
+    annotations = (
+        Annotation.objects.visible_to(viewer)
+        .filter(article=article)
+        .for_display()
+        .in_document_order()
+    )
+    serializer = AnnotationSerializer(annotations, many=True, context={"request": request})
+    return {
+        # Annotations in document order, each saying whether it is the viewer's own, whether
+        # they may change it, and where each of its tags' pages is.
+        "annotations": serializer.data,
+        # The paragraphs' ids in reading order, and what joins them in a quote.
+        "paragraphs": [paragraph.pk for paragraph in _reading_order(article)],
+        "paragraph_joiner": PARAGRAPH_JOINER,
+        "may_annotate": viewer.may_annotate(),
+        "tags": [tag.name for tag in tags_visible_to(viewer)],
+        "api": reverse("api:annotations"),
+        "orphans_url": reverse("annotations:list") + "?orphaned=1",
+        "login_url": _login_url(request),
+        "default_visibility": Annotation.Visibility.PRIVATE,
+        "focus": _int(request.GET.get("annotation")),
+        "fix": fixing.pk if fixing else None,
+    }
+
+
+def _login_url(request: HttpRequest) -> str:
+    """The login page, coming back here after."""
+    return f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
