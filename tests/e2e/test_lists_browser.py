@@ -9,14 +9,14 @@ import pytest
 from annotations.models import Annotation, TagDescription
 from archive.models import Article
 from tests.conftest import annotate
-from tests.test_reader_browser import browser, live_corpus, log_in  # noqa: F401 (fixtures)
+from tests.e2e.test_reader_browser import log_in
 
 SCREENSHOTS = os.environ.get("SCREENSHOTS")  # a folder, to look at the pages by eye
 LONG_TAG = "parliamentary-labour-party-leadership-challenges-and-deselections"
 
 
 @pytest.fixture
-def open_page(browser, live_server, live_corpus):  # noqa: F811 (fixtures)
+def open_page(browser, live_server, live_corpus):
     contexts = []
 
     def open_at(width: int, height: int, javascript: bool = True):
