@@ -1,8 +1,9 @@
 from django.contrib import admin
 
 from annotations.changes import annotations_changed
-from annotations.models import Annotation, Tag, TagDescription, TaggedAnnotation
+from annotations.models import Annotation, Tag, TaggedAnnotation
 from annotations.permissions import may_administer
+from annotations.tagging import follow_audience
 
 
 class OperatorsOnly:
@@ -43,8 +44,11 @@ class AnnotationAdmin(OperatorsOnly, admin.ModelAdmin):
     exclude = ["tags"]
 
     # What the admin changes, the search index must hear of (annotations.changes).
+    # A change of visibility or owner, or a tag added here from another audience: the
+    # tags follow the annotation into its audience (annotations.tagging).
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        follow_audience([form.instance])
         annotations_changed([form.instance], tags_changed=True)
 
     def delete_model(self, request, obj):
@@ -56,17 +60,15 @@ class AnnotationAdmin(OperatorsOnly, admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
-class TagDescriptionInline(OperatorsOnly, admin.TabularInline):
-    model = TagDescription
-    fields = ["audience", "text"]
-    extra = 0
-
-
 @admin.register(Tag)
 class TagAdmin(OperatorsOnly, admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug", "descriptions__text"]
-    inlines = [TagDescriptionInline]
+    list_display = ["name", "audience", "slug"]
+    list_filter = ["audience"]
+    search_fields = ["name", "slug", "description"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Its annotations are in its audience: moving the tag alone would break that.
+        return ["audience"] if obj is not None else []
 
     # A tag's name is in its annotations' notes documents; its slug in paragraphs' tags.
     def save_model(self, request, obj, form, change):

@@ -209,7 +209,7 @@ def _after(request: HttpRequest, url: str | None) -> str:
         match = resolve(unquote(urlsplit(back).path))
     except Resolver404:
         return back
-    emptied = match.view_name == "annotations:tag" and (
-        Viewer.of(request.user).tag(Tag.objects, match.kwargs["slug"]) is None
+    emptied = match.view_name == "annotations:tag" and not (
+        Viewer.of(request.user).tag_family(Tag.objects.all(), match.kwargs["slug"])
     )
     return reverse("annotations:tags") if emptied else back

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -21,8 +22,24 @@ MAX_TAG_DESCRIPTION_CHARS = 2_000
 
 
 class Tag(TagBase):
+    """A tag within one audience's namespace (annotations.permissions): an annotation's
+    tags are always those of its own audience, so a name one audience uses says nothing
+    to another. Names are unique per audience whatever their case; slugs per audience.
+    What the tag means to that audience is its description."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, allow_unicode=True)
+    audience = models.CharField(max_length=64)
+    description = models.TextField(blank=True, max_length=MAX_TAG_DESCRIPTION_CHARS)
+
+    natural_key_fields = ["audience", "name"]
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("audience", Lower("name"), name="tag_name_once_per_audience"),
+            models.UniqueConstraint(fields=["audience", "slug"], name="tag_slug_once_per_audience"),
+        ]
 
     def get_absolute_url(self) -> str:
         """The one place a tag's URL is made: pages, the API and the reader use it."""
@@ -31,26 +48,26 @@ class Tag(TagBase):
     def slugify(self, tag: str, i: int | None = None) -> str:
         return tag_slug(tag, i)
 
+    def save(self, *args, **kwargs):
+        if not self.audience:
+            # Taggit would make one from a bare name, outside every namespace.
+            raise ValueError("A tag belongs to an audience: tag through annotations.tagging.")
+        if self._state.adding and not self.slug:
+            self.slug = self.free_slug()
+        return super().save(*args, **kwargs)
 
-class TagDescription(models.Model):
-    """What a tag means to one audience: the shared codebook's entry, or a reader's own.
-
-    A description is seen by its audience alone (annotations.permissions), so a reader's
-    private gloss on a tag never reaches someone who also happens to use that tag.
-    """
-
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="descriptions")
-    audience = models.CharField(max_length=64)
-    text = models.TextField(max_length=MAX_TAG_DESCRIPTION_CHARS)
-    modified = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["tag", "audience"], name="one_description_per_audience")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.tag} ({self.audience})"
+    def free_slug(self) -> str:
+        """The slug of its name, with the first free suffix its audience leaves it."""
+        base = tag_slug(self.name)
+        taken = set(
+            Tag.objects.filter(audience=self.audience, slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, suffix = base, 1
+        while slug in taken:
+            slug, suffix = tag_slug(self.name, suffix), suffix + 1
+        return slug
 
 
 class TaggedAnnotation(TaggedItemBase):
@@ -228,23 +245,37 @@ class Annotation(models.Model):
         )
 
 
-def tags_visible_to(user_or_viewer) -> models.QuerySet:
-    """Tags in use, each with `count`: how many annotations the viewer may see carry it,
-    in name order regardless of case."""
+def tags_visible_to(user_or_viewer) -> list[Tag]:
+    """Tags in use, one per slug, each with `count`: how many annotations the viewer may
+    see carry it; in name order regardless of case. A viewer's own "labour" and the shared
+    "labour" are one tag to them, named as their own."""
     viewer = user_or_viewer if isinstance(user_or_viewer, Viewer) else Viewer.of(user_or_viewer)
-    return viewer.tags(Tag.objects.all()).order_by(Lower("name"), "pk")
+    own = viewer.own_audience
+    by_slug: dict[str, Tag] = {}
+    for tag in sorted(viewer.tags(Tag.objects.all()), key=lambda t: (t.audience != own, t.pk)):
+        first = by_slug.setdefault(tag.slug, tag)
+        if first is not tag:
+            first.count += tag.count
+    return sorted(by_slug.values(), key=lambda tag: (tag.name.lower(), tag.pk))
+
+
+@dataclass(frozen=True)
+class Description:
+    audience: str
+    text: str
 
 
 def attach_descriptions(tags: list[Tag], viewer: Viewer) -> list[Tag]:
     """Give each tag `description`: the viewer's own, else the shared one they may read;
-    and `descriptions_shown`: every one they may read, theirs first."""
-    found = viewer.descriptions(TagDescription.objects.filter(tag__in=tags))
-    by_tag: dict[int, list[TagDescription]] = {}
+    and `descriptions_shown`: every one they may read, theirs first. A description is
+    its tag's, in the tag's audience: whoever may not see the tag never reads it."""
+    described = Tag.objects.filter(slug__in={tag.slug for tag in tags}).exclude(description="")
+    by_slug: dict[str, list[Description]] = {}
     own = viewer.own_audience
-    for description in sorted(found, key=lambda d: d.audience != own):
-        by_tag.setdefault(description.tag_id, []).append(description)
+    for tag in sorted(viewer.described_tags(described), key=lambda t: (t.audience != own, t.pk)):
+        by_slug.setdefault(tag.slug, []).append(Description(tag.audience, tag.description))
     for tag in tags:
-        tag.descriptions_shown = by_tag.get(tag.pk, [])
+        tag.descriptions_shown = by_slug.get(tag.slug, [])
         tag.description = tag.descriptions_shown[0].text if tag.descriptions_shown else ""
     return tags
 

@@ -9,8 +9,11 @@ token with each note and each tag it carries, so every page, API, search, facet,
 suggestion and export asks the same question in the same words. A group will add
 `group:<id>` to its members' audiences and to what it may edit, here and nowhere else.
 
-A tag exists, for a viewer, only through the annotations they may see: a tag carried only
-by annotations they may not see behaves everywhere as a tag that does not exist.
+Tags are namespaced by the same audiences (annotations.tagging): an annotation carries only
+tags of its own audience, and a tag's description is its tag's. A tag exists, for a
+viewer, only through the annotations they may see: a tag carried only by annotations they
+may not see behaves everywhere as a tag that does not exist, down to the name and slug a
+tag they make themselves gets.
 """
 
 from __future__ import annotations
@@ -124,6 +127,21 @@ class Viewer:
         return self.signed_in and annotation.owner_id == self.user_id
 
     # Tags ----------------------------------------------------------------------------------
+    # Each audience has its own tags (annotations.tagging): an annotation carries only tags
+    # of its own audience. A viewer sees a tag of an audience they hold that an annotation
+    # they may see carries; their own audience's tags are theirs alone, carried or not.
+
+    def _carried(self):
+        from annotations.models import Annotation, TaggedAnnotation
+
+        readable = self.readable(Annotation.objects.all())
+        carrying = TaggedAnnotation.objects.filter(tag=OuterRef("pk"), content_object__in=readable)
+        return Exists(carrying)
+
+    def _namespaces(self, tags: QuerySet) -> QuerySet:
+        if self.sees_everything:
+            return tags
+        return tags.filter(audience__in=sorted(self.audiences))
 
     def tags(self, tags: QuerySet) -> QuerySet:
         """Tags carried by an annotation this viewer may see, each with `count`: how many
@@ -131,48 +149,51 @@ class Viewer:
         from annotations.models import Annotation
 
         carried = Q(tagged_annotations__content_object__in=self.readable(Annotation.objects.all()))
-        return tags.annotate(
-            count=Count("tagged_annotations", filter=carried, distinct=True)
-        ).filter(count__gt=0)
-
-    def tag(self, tags: QuerySet, slug: str):
-        """The tag with this slug if the viewer may see it; else None, exactly as if no
-        tag had that slug."""
-        from annotations.models import Annotation, TaggedAnnotation
-
-        carried = TaggedAnnotation.objects.filter(
-            tag=OuterRef("pk"), content_object__in=self.readable(Annotation.objects.all())
+        return (
+            self._namespaces(tags)
+            .annotate(count=Count("tagged_annotations", filter=carried, distinct=True))
+            .filter(count__gt=0)
         )
-        return tags.filter(Exists(carried), slug=slug).first()
+
+    def tag_family(self, tags: QuerySet, slug: str) -> list:
+        """The tags behind the page of this slug for this viewer, the one to name it by
+        first (their own); [] exactly as if no tag had that slug when none of them is
+        carried by an annotation they may see."""
+        own = self.own_audience
+        found = self._namespaces(tags).filter(slug=slug).annotate(carried=self._carried())
+        family = [tag for tag in found if tag.carried or tag.audience == own]
+        family.sort(key=lambda tag: (not tag.carried, tag.audience != own, tag.pk))
+        return family if family and family[0].carried else []
 
     def tag_named(self, tags: QuerySet, value: str):
         """A visible tag given by slug or by name (any case), or None."""
-        from annotations.models import Annotation, TaggedAnnotation
+        matching = self._namespaces(tags).filter(Q(slug=value) | Q(name__iexact=value))
+        return matching.filter(self._carried()).order_by("pk").first()
 
-        carried = TaggedAnnotation.objects.filter(
-            tag=OuterRef("pk"), content_object__in=self.readable(Annotation.objects.all())
-        )
-        matching = tags.filter(Q(slug=value) | Q(name__iexact=value))
-        return matching.filter(Exists(carried)).order_by("pk").first()
+    def described_tags(self, tags: QuerySet) -> QuerySet:
+        """The tags whose description this viewer may read: those they may see, and their
+        own audience's."""
+        if self.sees_everything:
+            return tags
+        return self._namespaces(tags).filter(self._carried() | Q(audience=self.own_audience))
 
-    # What a tag means: one description per audience --------------------------------------
-
-    def description_audiences(self, tag) -> list[str]:
-        """The audiences whose description of this (visible) tag the viewer may write:
-        their own always; the shared one if they share an annotation carrying it, or are
-        staff."""
+    def description_audiences(self, family: list) -> list[str]:
+        """The audiences whose description of this (visible) tag family the viewer may
+        write: their own always; the shared one, where the shared tag is in the family,
+        if they share an annotation carrying it, or are staff."""
         if not self.signed_in:
             return []
         audiences = [self.own_audience]
-        shares_it = tag.tagged_annotations.filter(
-            content_object__owner_id=self.user_id, content_object__audience=SHARED
-        ).exists()
-        if self.is_staff or shares_it:
-            audiences.append(SHARED)
+        shared = next((tag for tag in family if tag.audience == SHARED), None)
+        if shared is not None:
+            shares_it = shared.tagged_annotations.filter(
+                content_object__owner_id=self.user_id, content_object__audience=SHARED
+            ).exists()
+            if self.is_staff or shares_it:
+                audiences.append(SHARED)
         return audiences
 
-    def descriptions(self, descriptions: QuerySet) -> QuerySet:
-        """The descriptions this viewer may read (of tags they may see)."""
-        if self.sees_everything:
-            return descriptions
-        return descriptions.filter(audience__in=sorted(self.audiences))
+
+def is_personal(audience: str) -> bool:
+    """An audience of one: nobody but its user ever reads what it holds."""
+    return audience.startswith("user:")

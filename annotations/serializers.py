@@ -6,6 +6,7 @@ from annotations.anchoring import ArticleText, Passage, Position
 from annotations.changes import annotations_changed
 from annotations.models import Annotation, Tag
 from annotations.permissions import Viewer
+from annotations.tagging import follow_audience, set_tags
 from archive.models import Paragraph
 
 MAX_NOTE_CHARS = 20_000
@@ -237,7 +238,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
         annotation = Annotation(**validated)
         annotation.place(passage, text)
         annotation.save()
-        annotation.tags.set(tags)
+        set_tags(annotation, tags)
         annotations_changed([annotation], tags_changed=bool(tags))
         return annotation
 
@@ -259,7 +260,9 @@ class AnnotationSerializer(serializers.ModelSerializer):
             changed += PLACEMENT_FIELDS
         annotation.save(update_fields=changed)
         if tags is not None:
-            annotation.tags.set(tags)
+            set_tags(annotation, tags)
+        elif "visibility" in changed:
+            follow_audience([annotation])
         annotations_changed(
             [annotation],
             tags_changed=tags is not None,

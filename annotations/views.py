@@ -3,12 +3,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
 
+from annotations import tagging
 from annotations.changes import annotations_changed
 from annotations.filters import AnnotationFilters, ExportForm
 from annotations.formats import ExportError, Links, exporter
@@ -16,7 +16,6 @@ from annotations.models import (
     MAX_TAG_DESCRIPTION_CHARS,
     Annotation,
     Tag,
-    TagDescription,
     attach_descriptions,
     tags_visible_to,
 )
@@ -65,44 +64,49 @@ def _for_listing(page, viewer: Viewer) -> None:
 
 def tag_list(request: HttpRequest) -> HttpResponse:
     viewer = Viewer.of(request.user)
-    tags = attach_descriptions(list(tags_visible_to(viewer)), viewer)
+    tags = attach_descriptions(tags_visible_to(viewer), viewer)
     most = max((tag.count for tag in tags), default=1)
     for tag in tags:
         tag.weight = 1 + round(4 * (tag.count - 1) / max(most - 1, 1))  # 1 to 5, for the cloud
     mine = []
     if viewer.signed_in:
-        mine = Tag.objects.filter(tagged_annotations__content_object__owner_id=viewer.user_id)
-        mine = mine.distinct().order_by(Lower("name"))
+        carried = Tag.objects.filter(tagged_annotations__content_object__owner_id=viewer.user_id)
+        own_first = sorted(carried.distinct(), key=lambda t: t.audience != viewer.own_audience)
+        mine = sorted({t.slug: t for t in reversed(own_first)}.values(), key=_by_name)
     return render(request, "annotations/tag_list.html", {"tags": tags, "my_tags": mine})
+
+
+def _by_name(tag: Tag) -> tuple[str, int]:
+    return tag.name.lower(), tag.pk
 
 
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = Viewer.of(request.user)
-    tag = viewer.tag(Tag.objects, slug)
-    if tag is None:
+    family = viewer.tag_family(Tag.objects.all(), slug)
+    if not family:
         # A tag the viewer may not see is a tag that does not exist: the same 404.
         raise Http404("No such tag.")
-    annotations = Annotation.objects.visible_to(viewer).filter(tags=tag)
+    annotations = Annotation.objects.visible_to(viewer).filter(tags__slug=slug)
     annotations = annotations.for_display().in_document_order()
     page = Paginator(annotations, ANNOTATIONS_PER_PAGE).get_page(request.GET.get("page"))
     _for_listing(page, viewer)
-    (tag,) = attach_descriptions([tag], viewer)
+    (tag,) = attach_descriptions([family[0]], viewer)
     context = {
         "tag": tag,
         "page": page,
-        "describable": _describable(viewer, tag),
+        "describable": _describable(viewer, tag, family),
         "tag_filter": {"tag": tag.slug},
     }
     return render(request, "annotations/tag_detail.html", context)
 
 
-def _describable(viewer: Viewer, tag: Tag) -> list[tuple[str, str, str]]:
+def _describable(viewer: Viewer, tag: Tag, family: list[Tag]) -> list[tuple[str, str, str]]:
     """(audience, label, current text) for each description the viewer may write."""
     texts = {d.audience: d.text for d in tag.descriptions_shown}
     labels = {viewer.own_audience: "Your own (private)", SHARED: "Shared with everyone"}
     return [
         (audience, labels[audience], texts.get(audience, ""))
-        for audience in viewer.description_audiences(tag)
+        for audience in viewer.description_audiences(family)
     ]
 
 
@@ -145,25 +149,21 @@ def tag_rename(request: HttpRequest) -> HttpResponse:
     if not new_name or len(new_name) > MAX_TAG_CHARS:
         messages.error(request, f"Give the tag a new name of 1 to {MAX_TAG_CHARS} characters.")
         return redirect("annotations:tags")
-    with transaction.atomic():
-        mine = Annotation.objects.filter(
-            owner=request.user, tags__slug=request.POST.get("tag", "")
-        ).select_for_update(of=("self",))
-        changed = []
-        for annotation in mine:
-            old = next(t for t in annotation.tags.all() if t.slug == request.POST["tag"])
-            annotation.tags.remove(old)
-            annotation.tags.add(new_name)
-            annotation.save(update_fields=[])
-            changed.append(annotation)
-        annotations_changed(changed, tags_changed=True)
+    try:
+        with transaction.atomic():
+            slug = request.POST.get("tag", "")
+            old_name, changed = tagging.rename(request.user.pk, slug, new_name)
+            annotations_changed(changed, tags_changed=True)
+    except tagging.RenameRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("annotations:tags")
     if not changed:
         # The same answer whether the tag does not exist or is only on others' annotations.
         messages.error(request, "None of your annotations carries that tag.")
     else:
         messages.success(
             request,
-            f"“{old.name}” is now “{new_name}” on {len(changed)} "
+            f"“{old_name}” is now “{new_name}” on {len(changed)} "
             f"annotation{pluralize(len(changed))}.",
         )
     return redirect("annotations:tags")
@@ -179,23 +179,27 @@ class DescriptionForm(forms.Form):
 def tag_describe(request: HttpRequest, slug: str) -> HttpResponse:
     """Say what a tag means, for yourself or (if you share it) for everyone."""
     viewer = Viewer.of(request.user)
-    tag = viewer.tag(Tag.objects, slug)
-    if tag is None:
+    family = viewer.tag_family(Tag.objects.all(), slug)
+    if not family:
         raise Http404("No such tag.")
+    url = family[0].get_absolute_url()
     form = DescriptionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(tag.get_absolute_url())
+        return redirect(url)
     audience = form.cleaned_data["audience"]
-    if audience not in viewer.description_audiences(tag):
+    if audience not in viewer.description_audiences(family):
         messages.error(
             request, "Only people who share this tag, or staff, may describe it for everyone."
         )
-        return redirect(tag.get_absolute_url())
+        return redirect(url)
     text = form.cleaned_data["description"]
-    if text:
-        TagDescription.objects.update_or_create(tag=tag, audience=audience, defaults={"text": text})
-    else:
-        TagDescription.objects.filter(tag=tag, audience=audience).delete()
+    described = next((tag for tag in family if tag.audience == audience), None)
+    if described is None and text:
+        # Their own gloss on a tag they use only in shared annotations: a tag of their own.
+        described = tagging.tag_in(audience, family[0].name)
+    if described is not None:
+        described.description = text
+        described.save(update_fields=["description"])
     messages.success(request, "The description is saved.")
-    return redirect(tag.get_absolute_url())
+    return redirect(url)

@@ -32,7 +32,10 @@ from annotations.models import Annotation, Tag, TaggedAnnotation
 from archive.models import Paragraph
 count = int(sys.argv[2])
 users = [get_user_model().objects.create_user(f"reader{n}") for n in range(10)]
-tags = [Tag.objects.create(name=f"theme {n}") for n in range(30)]
+# Each audience has its own tags (annotations.tagging): 30 themes in each.
+audiences = ["shared"] + [f"user:{u.pk}" for u in users]
+tags = {(a, n): Tag.objects.create(name=f"theme {n}", audience=a)
+        for a in audiences for n in range(30)}
 paragraphs = list(Paragraph.objects.all())
 batch = []
 for n in range(count):
@@ -49,7 +52,8 @@ for n in range(count):
 Annotation.objects.bulk_create(batch)
 ids = list(Annotation.objects.values_list("pk", flat=True))
 TaggedAnnotation.objects.bulk_create(
-    [TaggedAnnotation(content_object_id=pk, tag=tags[pk % 30]) for pk in ids], batch_size=5000)
+    [TaggedAnnotation(content_object_id=pk, tag=tags[audience, pk % 30])
+     for pk, audience in Annotation.objects.values_list("pk", "audience")], batch_size=5000)
 """
 
 EXPORT = """

@@ -123,7 +123,9 @@ from search.models import PendingIndexUpdate
 
 def fill(count):
     users = [get_user_model().objects.create_user(f"reader{n}") for n in range(10)]
-    tags = [Tag.objects.create(name=f"theme {n}") for n in range(30)]
+    audiences = ["shared"] + [f"user:{u.pk}" for u in users]  # each its own tags
+    tags = {(a, n): Tag.objects.create(name=f"theme {n}", audience=a)
+            for a in audiences for n in range(30)}
     paragraphs = list(Paragraph.objects.order_by("pk"))
     step = max(len(paragraphs) // count, 1)
     annotations = []
@@ -138,7 +140,8 @@ def fill(count):
             note=p.text[end:end + 80], visibility="shared" if n % 2 else "private"))
     annotations = Annotation.objects.bulk_create(annotations, batch_size=1000)
     TaggedAnnotation.objects.bulk_create(
-        [TaggedAnnotation(content_object_id=a.pk, tag=tags[n % 30])
+        [TaggedAnnotation(content_object_id=a.pk, tag=tags[
+            "shared" if a.visibility == "shared" else f"user:{a.owner_id}", n % 30])
          for n, a in enumerate(annotations)], batch_size=1000)
     outbox.record(PendingIndexUpdate.Kind.ANNOTATION, [a.pk for a in annotations])
     outbox.record(PendingIndexUpdate.Kind.PARAGRAPH, [a.start_paragraph_id for a in annotations])

@@ -136,7 +136,7 @@ def search(request: SearchRequest, viewer: Viewer) -> SearchOutcome:
     if outcome.count and request.page > outcome.num_pages:
         raise PageOutOfRange(outcome.num_pages)
     outcome.hits = [_hit(hit, request) for hit in answer.hits]
-    outcome.facets = _facets(answer.facets, request, outcome.count)
+    outcome.facets = _facets(answer.facets, request, outcome.count, viewer)
     outcome.suggestion = answer.suggestion
     outcome.notes = _note_hits(list(answer.notes), parsed, viewer)
     outcome.notes_count = answer.notes_count
@@ -212,7 +212,9 @@ def _hit(hit: ParagraphHit, request: SearchRequest) -> Hit:
     )
 
 
-def _facets(counts: dict, request: SearchRequest, total: int) -> dict[str, list[FacetBucket]]:
+def _facets(
+    counts: dict, request: SearchRequest, total: int, viewer: Viewer
+) -> dict[str, list[FacetBucket]]:
     facets = {}
     for facet in FACETS:
         name = facet.name
@@ -228,7 +230,7 @@ def _facets(counts: dict, request: SearchRequest, total: int) -> dict[str, list[
             labels = {value: label for (value, label), _ in split}
             pairs = [(value, n) for (value, _), n in split]
         else:
-            labels = _labels(name, [value for value, _ in pairs], request)
+            labels = _labels(name, [value for value, _ in pairs], request, viewer)
         buckets = [FacetBucket(v, labels.get(v, v), n, v == selected) for v, n in pairs]
         facets[name] = sorted(buckets, key=_bucket_order(name))
         if other:
@@ -257,13 +259,24 @@ def _limit(
     return kept, (len(rest), sum(n for _, n in rest)) if rest else None
 
 
-def _labels(name: str, values: list[str], request: SearchRequest) -> dict[str, str]:
+def _labels(name: str, values: list[str], request: SearchRequest, viewer: Viewer) -> dict[str, str]:
     none_label = BY_NAME[name].none_label
     labels = {value: none_label for value in values if value == NONE and none_label}
     if name == "section":
         labels.update(_section_labels(values, request.filters.get("article")))
     elif name == "tag" and any(value != NONE for value in values):
-        labels.update(Tag.objects.filter(slug__in=values).values_list("slug", "name"))
+        labels.update(_tag_labels(values, viewer))
+    return labels
+
+
+def _tag_labels(slugs: list[str], viewer: Viewer) -> dict[str, str]:
+    """Each slug's name in the namespaces the viewer may see, their own first (as on the
+    tag pages): never the spelling of a tag of the same slug they may not see."""
+    tags = viewer.tags(Tag.objects.filter(slug__in=slugs))
+    own = viewer.own_audience
+    labels: dict[str, str] = {}
+    for tag in sorted(tags, key=lambda t: (t.audience != own, t.pk)):
+        labels.setdefault(tag.slug, tag.name)
     return labels
 
 

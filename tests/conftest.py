@@ -228,6 +228,7 @@ def annotate(user, phrase: str, *, note: str = "", tags=(), visibility: str = "p
     from annotations.anchoring import Passage, Position
     from annotations.changes import annotations_changed
     from annotations.models import Annotation, article_text
+    from annotations.tagging import set_tags
     from archive.models import Paragraph
 
     paragraph = Paragraph.objects.filter(text__contains=phrase).order_by("pk").first()
@@ -238,7 +239,7 @@ def annotate(user, phrase: str, *, note: str = "", tags=(), visibility: str = "p
     )
     annotation.place(passage, article_text(paragraph.article_id))
     annotation.save()
-    annotation.tags.set(list(tags))
+    set_tags(annotation, tags)
     annotations_changed([annotation], tags_changed=bool(tags))
     return annotation
 

@@ -28,9 +28,13 @@ class Book:
                 first = next(excerpts)
                 yield first.article.title, chain([first], excerpts)  # noqa: B031
             return
+        # One group per slug, as one tag page: each audience has its own tag of a name.
         tags = Tag.objects.filter(tagged_annotations__content_object__in=annotations)
-        for tag in tags.distinct().order_by("name"):
-            yield f"#{tag.name}", chunked(annotations.filter(tags=tag))
+        names: dict[str, str] = {}
+        for tag in tags.distinct().order_by("name", "pk"):
+            names.setdefault(tag.slug, tag.name)
+        for slug, name in names.items():
+            yield f"#{name}", chunked(annotations.filter(tags__slug=slug))
         untagged = annotations.filter(tags=None)
         if untagged.exists():
             yield "Untagged", chunked(untagged)

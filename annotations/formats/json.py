@@ -21,7 +21,7 @@ class JsonExporter(Exporter):
     content_type = "application/json"
 
     def chunks(self) -> Iterator[str]:
-        self.annotations = self.annotations.prefetch_related("tags__descriptions")
+        self.annotations = self.annotations.prefetch_related("tags")
         header = {
             "format": JSON_FORMAT,
             "version": JSON_VERSION,
@@ -78,4 +78,4 @@ class JsonExporter(Exporter):
 def description_for(tag, audience: str) -> str:
     """What the tag means to the annotation's own audience: whoever may see the
     annotation may read it, and nobody else's gloss travels with it."""
-    return next((d.text for d in tag.descriptions.all() if d.audience == audience), "")
+    return tag.description if tag.audience == audience else ""

@@ -145,7 +145,7 @@ def test_tags_are_matched_by_slug_or_by_name_in_any_case(users, client_for):
 
 
 def test_an_absurd_number_of_tags_is_refused_up_front(users, client_for):
-    Tag.objects.create(name="real")
+    Tag.objects.create(name="real", audience="shared")
     names = [f"tag {n}" for n in range(501)]
     response = client_for(users.owner).get("/annotations/export/", {"format": "md", "tag": names})
     assert response.status_code == 400

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from annotations.anchoring import Passage, Position
 from annotations.models import Annotation, article_text
+from annotations.tagging import set_tags
 from archive.models import Article, Paragraph
 from tests.conftest import MOMENTUM, NEW_LABOUR
 from tests.conftest import article_text as corpus_format
@@ -104,7 +105,7 @@ def _annotate_paragraphs(user, paragraphs, *, tags=(), visibility="private"):
         annotation = Annotation(owner=user, article_id=first.article_id, visibility=visibility)
         annotation.place(Passage(Position(first.pk, 0), end), text)
         annotation.save()
-        annotation.tags.set(list(tags))
+        set_tags(annotation, tags)
         made.append(annotation)
     return made
 

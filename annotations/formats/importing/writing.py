@@ -16,8 +16,10 @@ from annotations.changes import annotations_changed
 from annotations.formats.importing.annotators import Annotators, Refused
 from annotations.formats.importing.annotators import create as create_annotator
 from annotations.formats.importing.records import ImportFailed, Record, RecordProblem
-from annotations.models import Annotation, Tag, TagDescription, article_text
+from annotations.models import Annotation, Tag, article_text
+from annotations.permissions import audience_of
 from annotations.serializers import MAX_NOTE_CHARS, MAX_TAG_CHARS, MAX_TAGS
+from annotations.tagging import carry, tag_in
 from archive.models import Article, Paragraph
 
 MAX_CONTEXT_CHARS = Annotation._meta.get_field("prefix").max_length  # 32, as the API keeps
@@ -189,20 +191,18 @@ def _write(item: _Placed) -> Annotation:
         if item.outcome is Outcome.FUZZY:
             annotation.anchor = Annotation.Anchor.FUZZY
     annotation.save(touch=False)
-    annotation.tags.set(
-        [_tag(name.strip(), description, annotation.audience) for name, description in record.tags]
+    audience = audience_of(annotation.visibility, annotation.owner_id)
+    carry(
+        annotation, [_tag(name.strip(), description, audience) for name, description in record.tags]
     )
     return annotation
 
 
 def _tag(name: str, description: str, audience: str) -> Tag:
-    """The tag of this name; its description arrives for the annotation's own audience,
-    unless that audience already has one."""
-    tag = Tag.objects.filter(name__iexact=name).first()
-    if tag is None:
-        tag = Tag.objects.create(name=name)
-    if description:
-        TagDescription.objects.get_or_create(
-            tag=tag, audience=audience, defaults={"text": description}
-        )
+    """The tag of this name in the annotation's own audience; its description arrives
+    with it, unless the tag already has one."""
+    tag = tag_in(audience, name)
+    if description and not tag.description:
+        tag.description = description
+        tag.save(update_fields=["description"])
     return tag
