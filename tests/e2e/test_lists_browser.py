@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from annotations.models import Annotation, TagDescription
+from annotations.models import Annotation
 from archive.models import Article
 from tests.conftest import annotate
 from tests.e2e.test_reader_browser import log_in
@@ -44,12 +44,12 @@ def longest_titled_annotation(users) -> Annotation:
     article = max(Article.objects.all(), key=lambda a: len(a.title))
     phrase = article.paragraphs.order_by("position").first().text[:30]
     annotation = annotate(users.owner, phrase, note="A long tag", tags=[LONG_TAG, "Zebra"])
-    TagDescription.objects.create(
-        tag=annotation.tags.get(name=LONG_TAG),
-        audience=f"user:{users.owner.pk}",
-        text="Every challenge to the leader, from the 2016 vote of no confidence onwards, "
-        "with the constituency fights that followed.",
+    tag = annotation.tags.get(name=LONG_TAG)
+    tag.description = (
+        "Every challenge to the leader, from the 2016 vote of no confidence onwards, "
+        "with the constituency fights that followed."
     )
+    tag.save(update_fields=["description"])
     return annotation
 
 
