@@ -1,12 +1,14 @@
 from django.urls import path
 
-from annotations import api, views
+from annotations import api, editing, views
 
 app_name = "annotations"
 
 urlpatterns = [
     path("annotations/", views.annotation_list, name="list"),
     path("annotations/export/", views.export, name="export"),
+    path("annotations/<int:pk>/edit/", editing.annotation_edit, name="edit"),
+    path("annotations/<int:pk>/delete/", editing.annotation_delete, name="delete"),
     # Outside /tags/ so that no tag's slug can shadow it.
     path("annotations/tags/rename/", views.tag_rename, name="tag-rename"),
     path("tags/", views.tag_list, name="tags"),

@@ -20,7 +20,7 @@ from annotations.models import (
     tags_visible_to,
 )
 from annotations.permissions import SHARED, Viewer
-from annotations.serializers import MAX_TAG_CHARS
+from annotations.serializers import MAX_TAG_CHARS, sorted_tags
 from archive.models import Article
 
 ANNOTATIONS_PER_PAGE = 50
@@ -35,6 +35,7 @@ def annotation_list(request: HttpRequest) -> HttpResponse:
     visible = Annotation.objects.visible_to(request.user)
     annotations = filters.apply(visible).for_display().in_document_order()
     page = Paginator(annotations, ANNOTATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    _for_listing(page, Viewer.of(request.user))
     context = {
         "page": page,
         "filters": filters.selected(),
@@ -50,6 +51,15 @@ def annotation_list(request: HttpRequest) -> HttpResponse:
         else 0,
     }
     return render(request, "annotations/annotation_list.html", context)
+
+
+def _for_listing(page, viewer: Viewer) -> None:
+    """Give each annotation shown `can_edit`, for its Edit and Delete links, and
+    `tags_in_order`, alphabetical whatever their case (taggit's prefetch keeps no order)."""
+    page.object_list = list(page.object_list)
+    for annotation in page.object_list:
+        annotation.can_edit = viewer.may_edit(annotation)
+        annotation.tags_in_order = sorted_tags(annotation)
 
 
 def tag_list(request: HttpRequest) -> HttpResponse:
@@ -79,6 +89,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     annotations = Annotation.objects.visible_to(viewer).filter(tags__slug=slug)
     annotations = annotations.for_display().in_document_order()
     page = Paginator(annotations, ANNOTATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    _for_listing(page, viewer)
     (tag,) = attach_descriptions([family[0]], viewer)
     context = {
         "tag": tag,

@@ -50,6 +50,11 @@ WRITES = {
     "api private": lambda c, o, a: api_patch(c, a.pk, {"visibility": "shared"}),
     "api untag": lambda c, o, a: api_patch(c, a.pk, {"tags": []}),
     "api delete": lambda c, o, a: c.delete(f"/api/annotations/{a.pk}"),
+    "page edit": lambda c, o, a: c.post(
+        f"/annotations/{a.pk}/edit/",
+        {"note": "Noted", "tags": "City", "visibility": "shared", "version": a.version},
+    ),
+    "page delete": lambda c, o, a: c.post(f"/annotations/{a.pk}/delete/", {"version": a.version}),
     "tag rename": lambda c, o, a: c.post("/annotations/tags/rename/", {"tag": "city", "name": "Q"}),
     "admin delete": lambda c, o, a: o.post(
         f"/admin/annotations/annotation/{a.pk}/delete/", {"post": "yes"}

@@ -237,7 +237,9 @@ def test_tag_descriptions_show_their_markdown_rendered_and_safe(client_for, user
     page = owner.get("/tags/city/").content.decode()
     shown = re.search(r'<div class="lead tag-description">.*?</div>', page, re.S).group()
     assert "<strong>Money</strong>" in shown and "**" not in shown
-    assert '<a href="https://example.com" target="_blank" rel="nofollow noopener noreferrer">' in shown
+    assert (
+        '<a href="https://example.com" target="_blank" rel="nofollow noopener noreferrer">' in shown
+    )
     assert "<script>alert" not in shown and 'href="javascript' not in shown
     listed = owner.get("/tags/").content.decode()
     assert "Money and &lt;script&gt;alert(1)&lt;/script&gt; the Square Mile" in listed

@@ -153,3 +153,29 @@ def test_bad_filters_are_a_400_naming_the_field(users, client_for, params, field
 def test_the_command_names_a_bad_date(users):
     with pytest.raises(CommandError, match=r"since: Give a date such as 2024-05-17\."):
         call_command("export_annotations", "--format=csv", "--since=2024-13-01")
+
+
+def test_the_page_filters_by_date_and_exports_what_it_shows(library, client_for, users):
+    client = client_for(users.owner)
+    page = client.get("/annotations/", {"until": A_MONTH_AGO}).content.decode()
+    assert '<input type="date" name="since" value="">' in page
+    assert f'<input type="date" name="until" value="{A_MONTH_AGO}">' in page
+    assert library["old"].quote in page and library["prawn"].quote not in page
+    fields = export_form_fields(page)
+    assert fields == [("until", A_MONTH_AGO)]
+    response = client.get("/annotations/export/", [*fields, ("format", "json")])
+    data = json.loads(b"".join(response.streaming_content))
+    assert [record["uid"] for record in data["annotations"]] == [str(library["old"].uid)]
+    # Both ends, as the command line takes them, reach every page of the list.
+    both = client.get("/annotations/", {"since": A_MONTH_AGO, "until": A_MONTH_AGO})
+    assert both.context["query_string"] == f"since={A_MONTH_AGO}&until={A_MONTH_AGO}"
+    assert f'<input type="date" name="since" value="{A_MONTH_AGO}">' in both.content.decode()
+
+
+def test_one_orphan_is_said_in_the_singular(library, client_for, users):
+    page = client_for(users.owner).get("/annotations/").content.decode()
+    assert "One of your annotations lost its passage" in page
+    library["prawn"].orphan()
+    library["prawn"].save()
+    page = client_for(users.owner).get("/annotations/").content.decode()
+    assert "2 of your annotations lost their passage" in page
