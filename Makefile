@@ -67,7 +67,7 @@ test-postgres: install-dev
 # More examples than the suite's bounded runs of the API fuzzer and the privacy property.
 fuzz: install-dev
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} PRIVACY_EXAMPLES=$${PRIVACY_EXAMPLES:-100} \
-		$(BIN)/pytest tests/test_api_fuzz.py tests/test_privacy_property.py
+		$(BIN)/pytest tests/commonplace/test_api_fuzz.py tests/commonplace/test_privacy_property.py tests/annotations/test_export_containment.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -18,7 +18,7 @@ from annotations.models import Annotation
 from archive.models import Paragraph
 from tests.conftest import CORPUS, annotate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.usefixtures("ingested")
 

@@ -124,7 +124,7 @@ def test_the_limits_come_from_the_environment(tmp_path):
     def load(**values: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-c", code],
-            cwd=Path(__file__).resolve().parent.parent,
+            cwd=Path(__file__).resolve().parents[2],
             env={**env, **values},
             capture_output=True,
             text=True,

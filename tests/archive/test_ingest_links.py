@@ -6,8 +6,8 @@ import pytest
 
 from archive.discovery import discover
 from archive.models import Article, Paragraph
+from tests.archive.test_ingest import FOOTER, ingest
 from tests.conftest import article_text
-from tests.test_ingest import FOOTER, ingest
 
 SECRET = "DATABASE_PASSWORD=hunter2"
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import CORPUS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 4
 EDITS_PER_WORKER = 8
 
