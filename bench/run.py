@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import write_corpus  # noqa: E402
+from bench.reporting import report, search_report  # noqa: E402
 
 INGEST = """
 import io, json, resource, sys, time
@@ -304,62 +305,6 @@ def query_mix(searcher) -> list[tuple[str, str]]:
     mix += [("fuzzy", frequent[1][:-1] + "~"), ("fuzzy", rare[1][1:] + "~")]
     mix += [("misspelling", frequent[2][:3] + frequent[2][4:])]
     return mix
-
-
-def report(args, ingest: dict, memory: list[dict], search: dict) -> str:
-    lines = [
-        f"Command: `.venv/bin/python bench/run.py --articles {args.articles} "
-        f"--repeat {args.repeat} --rounds {args.rounds}`",
-        "",
-        f"### Ingest + index: {args.articles:,} articles, {ingest['paragraphs']:,} paragraphs",
-        "",
-        "| | median | runs |",
-        "| --- | --- | --- |",
-        f"| `manage.py ingest` (parse, store, index) | {ingest['ingest_median']:.1f} s | "
-        + ", ".join(f"{s:.1f}" for s in ingest["ingest_seconds"])
-        + " |",
-        "| bare Whoosh writer, same schema (paragraphs pre-parsed) | "
-        f"{ingest['bare_median']:.1f} s | "
-        + ", ".join(f"{s:.1f}" for s in ingest["bare_seconds"])
-        + " |",
-        f"| **ratio** | **{ingest['ratio']:.2f}×** | target ≤ 1.3× |",
-        "",
-        "### Peak memory of the ingest",
-        "",
-        "| articles | paragraphs | peak RSS |",
-        "| --- | --- | --- |",
-    ]
-    lines += [
-        f"| {row['articles']:,} | {row['paragraphs']:,} | {row['peak_rss_mb']:.0f} MB |"
-        for row in memory
-    ]
-    return "\n".join(lines) + "\n\n" + search_report(args, search)
-
-
-def search_report(args, search: dict) -> str:
-    lines = [
-        f"### Search latency ({search['documents']:,} documents, of which "
-        f"{search['annotations']:,} annotations; {len(search['queries'])} queries"
-        f" × {args.rounds} rounds, {'signed in' if search['signed_in'] else 'anonymous'})",
-        "",
-        "| | p50 | p95 |",
-        "| --- | --- | --- |",
-        f"| `/api/search` through Django | {search['django']['p50']:.1f} ms | "
-        f"{search['django']['p95']:.1f} ms |",
-        f"| bare Whoosh parse + search + highlight | {search['bare']['p50']:.1f} ms | "
-        f"{search['bare']['p95']:.1f} ms |",
-        f"| **p50 ratio** | **{search['p50_ratio']:.2f}×** | target ≤ 1.5×, p95 < 150 ms |",
-        "",
-        "| query kind | Django p50 | bare p50 |",
-        "| --- | --- | --- |",
-    ]
-    lines += [
-        f"| {kind} | {search['django']['by_kind'][kind]:.1f} ms | "
-        f"{search['bare']['by_kind'][kind]:.1f} ms |"
-        for kind in search["django"]["by_kind"]
-    ]
-    lines += ["", "Queries: " + ", ".join(f"`{text}`" for _, text in search["queries"])]
-    return "\n".join(lines)
 
 
 def main() -> None:
