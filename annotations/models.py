@@ -81,11 +81,11 @@ class TaggedAnnotation(TaggedItemBase):
 
 
 def tag_names_of(annotation_ids) -> dict[int, list[str]]:
-    """Each annotation's tag names, in Tag's order, in one light query: taggit's prefetch
-    costs twice as much where only the names are shown."""
+    """Each annotation's tag names, alphabetically whatever their case, in one light
+    query: taggit's prefetch costs twice as much where only the names are shown."""
     names: dict[int, list[str]] = {}
     pairs = TaggedAnnotation.objects.filter(content_object_id__in=annotation_ids)
-    for annotation_id, name in pairs.order_by("tag__name").values_list(
+    for annotation_id, name in pairs.order_by(Lower("tag__name"), "tag__name").values_list(
         "content_object_id", "tag__name"
     ):
         names.setdefault(annotation_id, []).append(name)

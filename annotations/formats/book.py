@@ -31,7 +31,8 @@ class Book:
         # One group per slug, as one tag page: each audience has its own tag of a name.
         tags = Tag.objects.filter(tagged_annotations__content_object__in=annotations)
         names: dict[str, str] = {}
-        for tag in tags.distinct().order_by("name", "pk"):
+        # In the order the tag pages use, whatever the case of a name.
+        for tag in sorted(tags.distinct(), key=lambda tag: (tag.name.casefold(), tag.pk)):
             names.setdefault(tag.slug, tag.name)
         for slug, name in names.items():
             yield name, chunked(annotations.filter(tags__slug=slug))

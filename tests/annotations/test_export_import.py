@@ -273,3 +273,14 @@ def test_export_buttons_on_the_pages(library, client_for, users):
 
 
 # Imports -------------------------------------------------------------------------------
+
+
+def test_tags_read_alphabetically_whatever_their_case(users):
+    annotate(users.owner, "prawn cocktail", tags=["beta", "Alpha", "Charlie"])
+    tokens = MarkdownIt("commonmark").parse(export("--format", "md", "--group-by", "tag"))
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings[1:4] == ["Alpha", "beta", "Charlie"]  # after the book's title
+    out = io.StringIO()
+    call_command("export_annotations", "--format", "json", stdout=out)
+    (record,) = json.loads(out.getvalue())["annotations"]
+    assert [tag["name"] for tag in record["tags"]] == ["Alpha", "beta", "Charlie"]
