@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.template.defaultfilters import pluralize
 
 from annotations.anchoring import ArticleText, Outcome, reanchor
 from annotations.changes import Outbox, annotations_changed
@@ -25,7 +26,7 @@ class Tally:
         )
         if not (moved or fuzzy or orphaned):
             return ""
-        parts = [f"{moved} annotation(s) moved with the text"]
+        parts = [f"{moved} annotation{pluralize(moved)} moved with the text"]
         if fuzzy:
             parts.append(f"{fuzzy} re-anchored to changed text (marked for checking)")
         if orphaned:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from django.db.models import F
+from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 
 from archive import parsing
@@ -78,7 +79,8 @@ def store_articles(
     gone = [article.title for article in existing if article.pk not in kept]
     if gone:
         stored.warnings.append(
-            f"{len(gone)} article(s) no longer in this file were kept: " + "; ".join(gone)
+            f"{len(gone)} article{pluralize(len(gone))} no longer in this file "
+            f"{pluralize(len(gone), 'was,were')} kept: " + "; ".join(gone)
         )
     return stored
 

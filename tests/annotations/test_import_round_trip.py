@@ -56,7 +56,7 @@ def test_round_trip_through_a_fresh_database(library, tmp_path):
     call_command("export_annotations", "--format", "json", "-o", str(path), stderr=io.StringIO())
     fresh_archive()
     assert not old_ids & set(Paragraph.objects.values_list("pk", flat=True))
-    assert "5 annotation(s) imported; 0 already here" in import_file(path)
+    assert "5 annotations imported; 0 already here" in import_file(path)
     after = {a.uid: fields(a) for a in Annotation.objects.all()}
     assert after == before
     owner = get_user_model().objects.get(username="owner")
@@ -66,7 +66,7 @@ def test_round_trip_through_a_fresh_database(library, tmp_path):
 def test_importing_twice_adds_nothing(library, tmp_path):
     path = tmp_path / "backup.json"
     path.write_text(export("--format", "json"), encoding="utf-8")
-    assert "0 annotation(s) imported; 5 already here" in import_file(path)
+    assert "0 annotations imported; 5 already here" in import_file(path)
     assert Annotation.objects.count() == 5
 
 
@@ -94,7 +94,7 @@ def test_import_jsonld(library, tmp_path):
         for a in Annotation.objects.all()
     }
     Annotation.objects.all().delete()
-    assert "5 annotation(s) imported" in import_file(path, "--keep-annotators")
+    assert "5 annotations imported" in import_file(path, "--keep-annotators")
     after = {
         a.uid: (a.quote, a.start_paragraph_id, a.start_offset, a.end_offset, a.note)
         for a in Annotation.objects.all()
@@ -103,7 +103,7 @@ def test_import_jsonld(library, tmp_path):
     prawn = Annotation.objects.get(uid=library["prawn"].uid)
     assert sorted(t.name for t in prawn.tags.all()) == ["City", "Finance"]
     assert prawn.created == library["prawn"].created.replace(microsecond=0)
-    assert "0 annotation(s) imported; 5 already here" in import_file(path)
+    assert "0 annotations imported; 5 already here" in import_file(path)
 
 
 @pytest.mark.parametrize(

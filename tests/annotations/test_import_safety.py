@@ -153,7 +153,7 @@ def test_a_lookalike_of_a_local_user_is_that_user(backup, tmp_path, name):
 
 def test_as_makes_every_annotation_that_users(backup, tmp_path, users):
     backup["annotations"][0]["user"]["username"] = "stranger"
-    assert "3 annotation(s) imported" in run_import(tmp_path, backup, "--as", "other")
+    assert "3 annotations imported" in run_import(tmp_path, backup, "--as", "other")
     assert set(Annotation.objects.values_list("owner__username", flat=True)) == {"other"}
     assert not User.objects.filter(username="stranger").exists()
     with pytest.raises(CommandError, match="There is no user 'nobody' to import as"):
@@ -164,7 +164,7 @@ def test_as_makes_every_annotation_that_users(backup, tmp_path, users):
 
 def test_keep_annotators_restores_each_to_its_own(backup, tmp_path, users):
     backup["annotations"][1]["user"]["username"] = "newcomer"
-    assert "3 annotation(s) imported" in run_import(tmp_path, backup, "--keep-annotators")
+    assert "3 annotations imported" in run_import(tmp_path, backup, "--keep-annotators")
     owners = dict(Annotation.objects.values_list("note", "owner__username"))
     assert owners == {"mine": "owner", "": "newcomer", "theirs": "other"}
     assert not User.objects.get(username="newcomer").has_usable_password()
@@ -173,7 +173,7 @@ def test_keep_annotators_restores_each_to_its_own(backup, tmp_path, users):
 def test_new_annotators_need_no_flag(backup, tmp_path):
     for record in backup["annotations"]:
         record["user"]["username"] = "colleague"
-    assert "3 annotation(s) imported" in run_import(tmp_path, backup)
+    assert "3 annotations imported" in run_import(tmp_path, backup)
     assert set(Annotation.objects.values_list("owner__username", flat=True)) == {"colleague"}
 
 

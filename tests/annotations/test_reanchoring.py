@@ -113,7 +113,7 @@ def test_an_annotation_moves_with_an_edit_before_it(users, corpus_file, corpus_t
             "It was right to argue that Labour", "It was, some say, right to argue that Labour"
         ),
     )
-    assert "1 annotation(s) moved with the text" in report
+    assert "1 annotation moved with the text" in report
     annotation.refresh_from_db()
     paragraph = annotation.start_paragraph
     assert annotation.quote == "prawn cocktail offensive to evolve"

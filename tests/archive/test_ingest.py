@@ -82,9 +82,7 @@ def test_a_folder_is_read_recursively(tmp_path):
     (tmp_path / "notes.md").write_text("not an article", encoding="utf-8")
     out, _, status = ingest(tmp_path)
     assert status == 0
-    assert (
-        "Files: 2 ingested, 0 skipped, 0 failed; 1 non-.txt file(s) in the folders ignored" in out
-    )
+    assert "Files: 2 ingested, 0 skipped, 0 failed; 1 non-.txt file in the folders ignored" in out
     assert Article.objects.get(title="Nested").source == "nested/deeper/b.txt"
     assert Article.objects.count() == 3
 
@@ -176,7 +174,7 @@ def test_an_article_gone_from_its_file_is_kept_with_a_warning(write_file):
     path.write_text(article_text("One", ["A."], FOOTER), encoding="utf-8")
     _, err, status = ingest(path)
     assert status == 0
-    assert "1 article(s) no longer in this file were kept: Two" in err
+    assert "1 article no longer in this file was kept: Two" in err
     assert Article.objects.filter(title="Two").exists()
 
 

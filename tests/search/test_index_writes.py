@@ -95,7 +95,7 @@ def test_rebuild_and_update_index_commands(client):
     assert api(client, q="")["count"] == 78
     out = io.StringIO()
     call_command("update_index", stdout=out)  # applies what is pending: nothing here
-    assert "Applied 0 of 0 pending index update(s)." in out.getvalue()
+    assert "Applied 0 of 0 pending index updates." in out.getvalue()
     assert api(client, q="")["count"] == 78
 
 

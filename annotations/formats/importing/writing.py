@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from annotations.anchoring import ArticleText, Outcome, Passage, Position, locate
@@ -37,7 +38,7 @@ class ImportReport:
 
     def describe(self) -> str:
         parts = [
-            f"{self.created} annotation(s) imported",
+            f"{self.created} annotation{pluralize(self.created)} imported",
             f"{self.outcomes['existing']} already here",
         ]
         if self.outcomes[Outcome.MOVED]:

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from annotations.filters import AnnotationFilters
 from annotations.formats import FORMATS, GROUPS, ExportError, Links, Reader, exporter, write_file
@@ -62,7 +63,9 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot write to {where}: {error.strerror or error}") from None
         count = annotations.count()
-        self.stderr.write(self.style.SUCCESS(f"Exported {count} annotation(s) to {where}."))
+        self.stderr.write(
+            self.style.SUCCESS(f"Exported {count} annotation{pluralize(count)} to {where}.")
+        )
 
     def _write_to_stdout(self, export) -> None:
         """Only once the export is built whole, so that a failure writes nothing at all."""

@@ -1,6 +1,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 from tqdm import tqdm
 
 from annotations.reanchor import reanchor_article
@@ -49,7 +50,9 @@ class Command(BaseCommand):
         self._report_summary(report)
         failed = report.of_status("failed")
         if failed:
-            raise CommandError(f"{len(failed)} file(s) failed; the others were ingested.")
+            raise CommandError(
+                f"{len(failed)} file{pluralize(len(failed))} failed; the others were ingested."
+            )
 
     def _report_file(self, outcome: FileOutcome) -> None:
         for warning in outcome.warnings:
@@ -76,5 +79,6 @@ class Command(BaseCommand):
         )
         line = f"Files: {ingested} ingested, {skipped} skipped, {failed} failed"
         if report.ignored:
-            line += f"; {report.ignored} non-.txt file(s) in the folders ignored"
+            ignored = f"{report.ignored} non-.txt file{pluralize(report.ignored)}"
+            line += f"; {ignored} in the folders ignored"
         self.stdout.write((self.style.ERROR if failed else self.style.SUCCESS)(line))

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.template.defaultfilters import pluralize
 
 from search import indexing, outbox
 
@@ -13,5 +14,7 @@ class Command(BaseCommand):
         pending = outbox.pending_count()
         applied = indexing.flush()
         self.stdout.write(
-            self.style.SUCCESS(f"Applied {applied} of {pending} pending index update(s).")
+            self.style.SUCCESS(
+                f"Applied {applied} of {pending} pending index update{pluralize(pending)}."
+            )
         )
