@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
-from rest_framework import parsers
+from rest_framework import parsers, serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 
@@ -91,8 +92,16 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
+class TokenRequest(AuthTokenSerializer):
+    # No username is longer than the user model's: a longer one is refused here, before
+    # django-axes records the attempt in a column it would not fit (a 500 on PostgreSQL).
+    username = serializers.CharField(label="Username", write_only=True, max_length=150)
+
+
 class ObtainToken(ObtainAuthToken):
     """Trade a username and password (form fields or JSON) for your API token."""
+
+    serializer_class = TokenRequest
 
     # DRF's view names its own parsers, so the project's defaults do not reach it.
     parser_classes = (parsers.FormParser, parsers.MultiPartParser, JSONParser)

@@ -81,3 +81,12 @@ def test_the_site_has_an_icon_at_the_address_browsers_ask(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"].endswith("favicon.svg")
+
+
+def test_an_overlong_username_asking_for_a_token_is_a_400_naming_it(client, db):
+    # Found by the API fuzz test on PostgreSQL: the failed attempt's record did not fit.
+    response = client.post(
+        "/api/token", {"username": "u" * 300, "password": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "username" in response.json()
