@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from haystack.constants import DJANGO_ID
+
 from annotations.permissions import Viewer
 from search.freshness import NONE as NO_CORRECTIONS
 from search.freshness import Corrections
@@ -51,6 +53,21 @@ class ParagraphHit:
     position: int
     snippet: str  # safe HTML: escaped text, matches in <mark>
     score: float | None  # None when sorted
+
+    @classmethod
+    def from_stored(cls, fields: Mapping, snippet: str, score: float | None) -> ParagraphHit:
+        """A hit from the fields a backend stored for its paragraph (search_indexes)."""
+        number = fields.get("section_number")
+        return cls(
+            paragraph_id=int(fields[DJANGO_ID]),
+            article_slug=fields["article"],
+            article_title=fields["article_title"],
+            section_number=int(number) if number is not None else None,
+            section_title=fields.get("section_title"),
+            position=int(fields["position"]),
+            snippet=snippet,
+            score=score,
+        )
 
 
 @dataclass(frozen=True)

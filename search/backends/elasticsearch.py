@@ -308,16 +308,8 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
         fragments = hit.get("highlight", {}).get(syntax.TEXT_FIELD)
         text = fields[syntax.TEXT_FIELD]
         snippet = " … ".join(fragments) if fragments else escape(text[:SNIPPET_CHARS])
-        number = fields.get("section_number")
-        return ParagraphHit(
-            paragraph_id=int(fields[DJANGO_ID]),
-            article_slug=fields["article"],
-            article_title=fields["article_title"],
-            section_number=int(number) if number is not None else None,
-            section_title=fields.get("section_title"),
-            position=int(fields["position"]),
-            snippet=mark_safe(snippet),
-            score=None if sorted_ else hit.get("_score"),
+        return ParagraphHit.from_stored(
+            fields, mark_safe(snippet), None if sorted_ else hit.get("_score")
         )
 
     def _suggest(self, parsed: syntax.ParsedQuery, hits: int, searched: dict) -> str | None:

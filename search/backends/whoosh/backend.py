@@ -264,17 +264,8 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, LockedWriting, WhooshSearch
 
     def _hit(self, hit, score, highlighter: Highlighter) -> ParagraphHit:
         fields = hit.fields()
-        number = fields.get("section_number")
-        return ParagraphHit(
-            paragraph_id=int(fields[DJANGO_ID]),
-            article_slug=fields["article"],
-            article_title=fields["article_title"],
-            section_number=int(number) if number is not None else None,
-            section_title=fields.get("section_title"),
-            position=int(fields["position"]),
-            snippet=highlighter.snippet(fields[self.content_field_name]),
-            score=score,
-        )
+        snippet = highlighter.snippet(fields[self.content_field_name])
+        return ParagraphHit.from_stored(fields, snippet, score)
 
 
 class CommonplaceWhooshEngine(BaseEngine):
