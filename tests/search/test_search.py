@@ -293,6 +293,22 @@ def test_accents_are_folded_for_matching_only(client, q):
     assert "<mark>Schröder</mark>" in hit["snippet"]
 
 
+def test_the_fast_accent_fold_folds_as_whooshs_charset_filter_after_lowercasing():
+    from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
+    from whoosh.support.charset import accent_map
+
+    from search.backends.whoosh.schema import FOLD
+
+    text = "".join(map(chr, range(32, 127))) + " Schröder Ñandú ÆSIR straße İstanbul ǅemal ﬁnal"
+    words = RegexTokenizer(r"\S+") | LowercaseFilter()
+
+    def folded(fold):
+        return [token.text for token in (words | fold)(text)]
+
+    assert folded(FOLD) == folded(CharsetFilter(accent_map))
+    assert "schroder" in folded(FOLD)
+
+
 def test_did_you_mean_reads_accented_words_folded(client):
     html = client.get("/search/", {"q": "Schrödr"}).content.decode()
     assert 'Did you mean <a href="?q=schroder">schroder</a>?' in html
