@@ -12,6 +12,7 @@ from itertools import islice
 
 from whoosh import query
 from whoosh.codec.base import Automata
+from whoosh.matching import AndNotMatcher
 from whoosh.collectors import TimeLimit
 from whoosh.qparser import QueryParser
 
@@ -42,7 +43,7 @@ def _whoosh(node: syntax.Node, analyser: QueryParser) -> query.Query:
     if isinstance(node, syntax.Not):
         return query.Not(_whoosh(node.child, analyser))
     if isinstance(node, syntax.AndNot):
-        return query.AndNot(_whoosh(node.keep, analyser), _whoosh(node.drop, analyser))
+        return AndNot(_whoosh(node.keep, analyser), _whoosh(node.drop, analyser))
     if isinstance(node, syntax.AndMaybe):
         return query.AndMaybe(_whoosh(node.required, analyser), _whoosh(node.optional, analyser))
     children = [_whoosh(child, analyser) for child in node.children]
@@ -152,3 +153,20 @@ class _Prefix(_ExpandedOnce, query.Prefix):
 
 class _Wildcard(_ExpandedOnce, query.Wildcard):
     pass
+
+
+class AndNot(query.AndNot):
+    """Whoosh 2.7.4's AndNot kept its first match whenever the excluded words' matcher
+    had not reached that document yet: "corbyn -labour" found a paragraph saying both.
+    This one moves the excluded matcher up to the first match before deciding."""
+
+    def matcher(self, searcher, context=None):
+        kept = self.a.matcher(searcher, context)
+        dropped = self.b.matcher(searcher, searcher.boolean_context())
+        return _AndNotMatcher(kept, dropped)
+
+
+class _AndNotMatcher(AndNotMatcher):
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
