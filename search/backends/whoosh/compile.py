@@ -12,8 +12,8 @@ from itertools import islice
 
 from whoosh import query
 from whoosh.codec.base import Automata
-from whoosh.matching import AndNotMatcher
 from whoosh.collectors import TimeLimit
+from whoosh.matching import AndNotMatcher
 from whoosh.qparser import QueryParser
 
 from search import limits, syntax
