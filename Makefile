@@ -36,12 +36,16 @@ run: install
 	$(BIN)/python manage.py demo_user
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Production-style: gunicorn workers, static files through WhiteNoise, debug off. Needs
-# SECRET_KEY; set HTTPS=0 to try it over plain http on your own machine.
+# Production-style: gunicorn workers, static files through WhiteNoise, debug off, and the
+# index worker (started by gunicorn's master, commonplace/gunicorn_conf.py) applying index
+# updates so that no request waits for them. Needs SECRET_KEY; set HTTPS=0 to try it over
+# plain http on your own machine.
+serve: export INDEX_UPDATES = worker
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/gunicorn commonplace.wsgi --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) \
+	$(BIN)/gunicorn -c python:commonplace.gunicorn_conf commonplace.wsgi \
+		--workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) \
 		--access-logfile - --graceful-timeout 30
 
 lint: install-dev

@@ -2,24 +2,31 @@
 
 import logging
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from haystack import connections
+
+from search import outbox
 
 logger = logging.getLogger(__name__)
 
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the search index both answer, 503 otherwise."""
+    """200 when the database and the search index both answer and the index is less than
+    COMMONPLACE_INDEX_LAG_LIMIT_SECONDS behind the database; 503 otherwise."""
     checks = {"database": _check(_database), "search": _check(_search)}
+    lag = outbox.lag() if checks["database"] == "ok" else None
+    if lag is not None:
+        late = lag.oldest_seconds > settings.COMMONPLACE_INDEX_LAG_LIMIT_SECONDS
+        checks["index_lag"] = "lagging" if late else "ok"
     healthy = all(state == "ok" for state in checks.values())
     body = {"status": "ok" if healthy else "unavailable", **checks}
-    if checks["database"] == "ok":
-        from search.models import PendingIndexUpdate
-
-        body["pending_index_updates"] = PendingIndexUpdate.objects.count()
+    if lag is not None:
+        body["pending_index_updates"] = lag.pending
+        body["index_lag_seconds"] = round(lag.oldest_seconds, 1)
     return JsonResponse(body, status=200 if healthy else 503)
 
 

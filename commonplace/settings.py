@@ -11,7 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from commonplace.env import env_bool, env_float, env_int, env_list, env_str
+from commonplace.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("COMMONPLACE_DATA_DIR") or BASE_DIR / "var").resolve()
@@ -228,9 +228,17 @@ COMMONPLACE_ANONYMOUS_READS_SHARED = env_bool("ANONYMOUS_READS_SHARED", default=
 # A re-anchored passage whose text changed must still match this well (0-100), or it
 # is orphaned for its owner to fix.
 COMMONPLACE_MIN_FUZZY_SCORE = env_int("REANCHOR_MIN_SCORE", 90)
+# Who applies a change to the search index. "inline": the request (or command) that made
+# it, after its commit, waiting at most INDEX_WAIT_SECONDS; for one process (runserver,
+# tests, commands). "worker": `manage.py index_worker` (make serve starts it), in batches,
+# so that no request waits for the index. Either way search corrects for what is pending.
+COMMONPLACE_INDEX_UPDATES = env_choice("INDEX_UPDATES", "inline", ("inline", "worker"))
 # How long a request that changed something waits for the search index before it answers
 # anyway (the change is applied by the next flush; search corrects for it meanwhile).
 COMMONPLACE_INDEX_WAIT_SECONDS = env_float("INDEX_WAIT_SECONDS", 1.5)
+# /healthz answers 503 once the oldest pending index update is older than this. Keep it
+# above the longest ingest you run: an ingest applies its rows every 500 articles.
+COMMONPLACE_INDEX_LAG_LIMIT_SECONDS = env_float("INDEX_LAG_LIMIT_SECONDS", 300)
 # Where links in exports made from the command line point (the web uses its own host).
 COMMONPLACE_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
 # How long one search may run before it answers with what it has found (search/limits.py).

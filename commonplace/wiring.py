@@ -5,6 +5,7 @@ ingest's `index`); this is where they are told whom to tell. Deleting a user tak
 annotations with them in a cascade that no code of ours runs, so that one is heard here.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models.signals import pre_delete
 
@@ -12,8 +13,11 @@ from annotations import changes as annotation_changes
 from annotations.models import Annotation
 from archive import changes as archive_changes
 from search.indexing import AppliedAfterCommit
+from search.outbox import Outbox
 
-OUTBOX = AppliedAfterCommit()
+# Inline, the process that made a change applies it after commit; with a worker, the
+# change waits in the outbox for `manage.py index_worker` (settings.INDEX_UPDATES).
+OUTBOX = AppliedAfterCommit() if settings.COMMONPLACE_INDEX_UPDATES == "inline" else Outbox()
 
 
 def connect() -> None:

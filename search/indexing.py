@@ -148,17 +148,27 @@ class AppliedAfterCommit(outbox.Outbox):
         transaction.on_commit(apply_briefly)
 
     def articles_changed(self, ids) -> None:
-        outbox.articles_changed(ids)
+        super().articles_changed(ids)
         transaction.on_commit(apply_briefly)
 
 
 class IngestIndex(outbox.Outbox):
     """What an ingest tells the index (archive.ingest.ArticleIndex), and the outbox that
     re-anchoring writes to meanwhile: rows are recorded in each file's transaction, and
-    applied in bulk once INGEST_FLUSH_ARTICLES are waiting, and at the end."""
+    applied in bulk once INGEST_FLUSH_ARTICLES are waiting, and at the end.
 
-    def articles_changed(self, ids: list[int]) -> None:
-        outbox.articles_changed(ids)
+    Used as a context manager, it holds the index for the whole ingest: otherwise the
+    index worker (or, inline, a request) would apply each file's rows as it commits, a
+    segment a file. Others' changes meanwhile are applied at the ingest's flushes.
+    """
+
+    def __enter__(self) -> IngestIndex:
+        self._held = backend().write_lock()
+        self._held.__enter__()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._held.__exit__(*exc_info)
 
     def file_committed(self) -> None:
         if outbox.pending_count() >= INGEST_FLUSH_ARTICLES:
@@ -166,6 +176,23 @@ class IngestIndex(outbox.Outbox):
 
     def finished(self) -> None:
         flush_safely()
+
+
+def drain(keep_going=lambda: True) -> int | None:
+    """The index worker's turn (search.worker): apply pending rows a batch at a time while
+    keep_going() says so; returns the rows applied, or None when another process holds
+    the index (an ingest, a rebuild): the worker tries again later instead of queueing."""
+    search = backend()
+    applied = 0
+    while keep_going():
+        with search.write_lock(wait=False) as held:
+            if not held:
+                return applied or None
+            batch = _apply_batch(search)
+        if not batch:
+            break
+        applied += batch
+    return applied
 
 
 def _apply_batch(search) -> int:

@@ -10,6 +10,9 @@ still pending to correct what the index would say (search.freshness).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
 
 from search.models import PendingIndexUpdate
 
@@ -34,6 +37,26 @@ class Outbox:
         record(Kind.ANNOTATION, annotations)
         record(Kind.PARAGRAPH, paragraphs)
 
+    def articles_changed(self, ids: Iterable[int]) -> None:
+        articles_changed(ids)
+
 
 def pending_count() -> int:
     return PendingIndexUpdate.objects.count()
+
+
+@dataclass(frozen=True)
+class Lag:
+    """How far the index is behind the database: rows pending, and the oldest one's age."""
+
+    pending: int
+    oldest_seconds: float
+
+
+def lag() -> Lag:
+    # The first row by key is the oldest give or take a transaction: no scan, no index.
+    oldest = PendingIndexUpdate.objects.order_by("pk").values_list("created", flat=True).first()
+    if oldest is None:
+        return Lag(0, 0.0)
+    age = (timezone.now() - oldest).total_seconds()
+    return Lag(pending_count(), max(0.0, age))

@@ -14,7 +14,9 @@ def test_healthy(client):
         "status": "ok",
         "database": "ok",
         "search": "ok",
+        "index_lag": "ok",
         "pending_index_updates": 0,
+        "index_lag_seconds": 0.0,
     }
     assert "no-cache" in response["Cache-Control"]
 
@@ -73,3 +75,30 @@ def test_a_busy_search_is_not_a_failed_one(client, ingested, settings):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["search"] == "ok"
+
+
+@pytest.mark.django_db
+def test_an_index_far_behind_is_unhealthy(client, settings):
+    """Rows left pending past the limit (no index worker running, say) turn /healthz to
+    503, with how far behind it is."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from search import outbox
+    from search.models import PendingIndexUpdate
+
+    settings.COMMONPLACE_INDEX_LAG_LIMIT_SECONDS = 60
+    outbox.articles_changed([1, 2])
+    PendingIndexUpdate.objects.update(created=timezone.now() - timedelta(seconds=30))
+    within = client.get("/healthz")
+    assert within.status_code == 200
+    assert within.json()["pending_index_updates"] == 2
+    assert 29 <= within.json()["index_lag_seconds"] <= 40
+
+    PendingIndexUpdate.objects.update(created=timezone.now() - timedelta(seconds=90))
+    late = client.get("/healthz")
+    assert late.status_code == 503
+    assert late.json()["status"] == "unavailable"
+    assert late.json()["index_lag"] == "lagging"
+    assert late.json()["index_lag_seconds"] >= 90

@@ -1,4 +1,5 @@
 import sys
+from contextlib import ExitStack
 
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
@@ -7,6 +8,7 @@ from tqdm import tqdm
 from annotations.reanchor import reanchor_article
 from archive.discovery import discover
 from archive.ingest import FileOutcome, IngestReport, ingest_files
+from search.backends import IndexBusy
 from search.indexing import IngestIndex
 
 # Below this many bytes a progress bar would only flicker.
@@ -36,17 +38,21 @@ class Command(BaseCommand):
                 self._report_file(outcome)
                 bar.refresh()
 
-            index = IngestIndex()
-            report = ingest_files(
-                files,
-                ignored,
-                index=index,
-                on_rewritten=lambda article, old, new: reanchor_article(
-                    article.pk, old, new, changes=index
-                ),
-                progress=bar.update if show_bar else None,
-                on_file=on_file,
-            )
+            with ExitStack() as holding:
+                try:
+                    index = holding.enter_context(IngestIndex())
+                except IndexBusy as busy:
+                    raise CommandError(f"{busy}; nothing was ingested.") from None
+                report = ingest_files(
+                    files,
+                    ignored,
+                    index=index,
+                    on_rewritten=lambda article, old, new: reanchor_article(
+                        article.pk, old, new, changes=index
+                    ),
+                    progress=bar.update if show_bar else None,
+                    on_file=on_file,
+                )
         self._report_summary(report)
         failed = report.of_status("failed")
         if failed:
