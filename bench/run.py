@@ -50,6 +50,8 @@ print(json.dumps({
     "seconds": seconds,
     "paragraphs": Paragraph.objects.count(),
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    # The largest of the index's writing processes, when it writes in parallel.
+    "writer_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
 }))
 """
 
@@ -217,7 +219,11 @@ def bench_memory(articles: int, work: Path) -> list[dict]:
             write_corpus(corpus, count)
         result = run_json(INGEST, str(corpus), env=environment(work / f"memory-{count}"))
         rows.append({"articles": count, **result})
-        print(f"  {count} articles: peak {result['peak_rss_mb']:.0f} MB", file=sys.stderr)
+        print(
+            f"  {count} articles: peak {result['peak_rss_mb']:.0f} MB, "
+            f"writing processes {result['writer_peak_rss_mb']:.0f} MB",
+            file=sys.stderr,
+        )
     return rows
 
 

@@ -3,6 +3,7 @@
 Every runtime file (database, search index, uploads) lives under COMMONPLACE_DATA_DIR.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -256,7 +257,8 @@ def _search_connection(url: str) -> dict:
             "ENGINE": "search.backends.whoosh.backend.CommonplaceWhooshEngine",
             "PATH": str(Path(path).resolve()),
             "WRITER_LIMITMB": env_int("SEARCH_WRITER_LIMITMB", 256),
-            "WRITER_PROCS": env_int("SEARCH_WRITER_PROCS", 1),
+            # Bulk writes (ingest, rebuild) spread over this many processes.
+            "WRITER_PROCS": env_int("SEARCH_WRITER_PROCS", min(os.cpu_count() or 1, 4)),
         }
     if parts.scheme in ("elasticsearch", "elasticsearch+https"):
         scheme = "https" if parts.scheme.endswith("https") else "http"

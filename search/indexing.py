@@ -43,6 +43,8 @@ ARTICLE_CHUNK = 50
 # Each flush leaves a segment that every search then visits: at 100, 1,000 articles left
 # 11 segments and search ran 1.77x bare Whoosh; at 500 they leave 2 and it runs 1.39x.
 INGEST_FLUSH_ARTICLES = 500
+# Re-indexing this many articles (about 2,000 paragraphs) is worth starting processes for.
+PARALLEL_ARTICLES = 50
 
 _state = threading.local()
 
@@ -228,7 +230,9 @@ def _apply(search, by_kind: dict[str, set[int]]) -> None:
         search.prepare(index_for(Paragraph), paragraphs),
         search.prepare(index_for(Annotation), _annotations(annotation_ids)),
     )
-    search.write(delete_terms=deletes, documents=documents)
+    search.write(
+        delete_terms=deletes, documents=documents, parallel=len(article_ids) >= PARALLEL_ARTICLES
+    )
 
 
 def _chain(*iterables: Iterable) -> Iterator:
@@ -317,7 +321,7 @@ def rebuild() -> Counter:
                 _counted(indexed, "annotations", _annotations(annotation_ids)),
             ),
         )
-        search.write(documents=documents, replace_all=True)
+        search.write(documents=documents, replace_all=True, parallel=True)
         for start in range(0, len(pending), QUERY_CHUNK):
             PendingIndexUpdate.objects.filter(pk__in=pending[start : start + QUERY_CHUNK]).delete()
         # Changes made while it ran, whose requests found the index busy and went on.

@@ -173,6 +173,7 @@ class CommonplaceElasticsearchBackend(WritesThroughOneDoor, Elasticsearch7Search
         delete_terms: Iterable[tuple[tuple[str, str], ...]] = (),
         documents: Iterable[dict] = (),
         replace_all: bool = False,
+        parallel: bool = False,  # Elasticsearch spreads the work over its shards itself
     ) -> int:
         if not self.setup_complete:
             self.setup()

@@ -99,6 +99,44 @@ def test_rebuild_and_update_index_commands(client):
     assert api(client, q="")["count"] == 78
 
 
+def test_a_rebuild_in_parallel_answers_as_one_writer_does(client, users, search_index):
+    """Two processes write a segment each: every search finds the same paragraphs with the
+    same scores, counts and facets as from one writer's single segment."""
+    from tests.conftest import annotate
+
+    annotate(users.owner, "prawn cocktail", note="a shared quillwort", tags=["Hush"],
+             visibility="shared")  # fmt: skip
+    backend = indexing.backend()
+    queries = ["labour", '"prawn cocktail"', "govern*", "goverment~", "quillwort", "corbyn -labour"]
+
+    def answers() -> list:
+        """Each query's count, facets, notes and every hit with its score, on all pages
+        (which of two equal scores comes first follows the documents' order on disk)."""
+        found = []
+        for q in queries:
+            first = api(client, q=q)
+            hits = set()
+            for page in range(1, first["count"] // 20 + 2):
+                hits |= {(h["paragraph_id"], round(h["score"], 6))
+                         for h in api(client, q=q, page=page)["results"]}  # fmt: skip
+            found.append((first["count"], sorted(hits), first["facets"], first["notes"]["count"]))
+        return found
+
+    backend.writer_procs = 1
+    indexing.rebuild()
+    single = answers()
+    segments = len(whoosh_index.open_dir(str(search_index)).reader().leaf_readers())
+    backend.writer_procs, backend.parallel_batch = 2, 10
+    try:
+        indexing.rebuild()
+        assert len(whoosh_index.open_dir(str(search_index)).reader().leaf_readers()) == 2
+        assert answers() == single
+    finally:
+        del backend.parallel_batch
+        backend.writer_procs = 1
+    assert segments == 1
+
+
 def test_ingest_indexes_in_one_commit(search_index, tmp_path, corpus_text):
     # Each commit is a new generation of the index on disk: one ingest, one commit.
     before = whoosh_index.open_dir(str(search_index)).latest_generation()

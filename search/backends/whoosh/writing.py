@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,9 @@ from search.backends.door import prepared_documents
 class LockedWriting:
     """The write half of the Whoosh backend (its path, index, lock_timeout, writer
     options and a thread-local _local come from the backend)."""
+
+    # Documents handed to one of the processes of a parallel write at a time.
+    parallel_batch = 100
 
     @contextmanager
     def write_lock(self, wait: bool = True) -> Iterator[bool]:
@@ -68,6 +72,7 @@ class LockedWriting:
         delete_terms: Iterable[tuple[tuple[str, str], ...]] = (),
         documents: Iterable[dict] = (),
         replace_all: bool = False,
+        parallel: bool = False,
     ) -> int:
         """Delete, then add, in one writer and one commit; returns documents added.
 
@@ -75,12 +80,13 @@ class LockedWriting:
         of them are deleted.
 
         replace_all drops every existing document at commit, so readers see the old
-        index until the new one is complete.
+        index until the new one is complete. parallel, for thousands of documents (an
+        ingest, a rebuild), spreads them over writer_procs processes.
         """
         if not self.setup_complete:
             self.setup()
         with self.write_lock():
-            writer = self.index.writer(limitmb=self.writer_limitmb, procs=self.writer_procs)
+            writer = self._writer(parallel)
             try:
                 if not replace_all:
                     self._delete(writer, delete_terms)
@@ -93,6 +99,24 @@ class LockedWriting:
                 writer.cancel()
                 raise
         return added
+
+    def _writer(self, parallel: bool):
+        # Whoosh forks its writing processes: only from a command's or the index worker's
+        # main thread, never from a web server's request thread, whose siblings may hold
+        # locks that a fork would copy held.
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        if not parallel or self.writer_procs < 2 or not in_main_thread:
+            return self.index.writer(limitmb=self.writer_limitmb)
+        # Each process analyses its share and writes a segment of its own. Writing the
+        # posting lists is most of indexing; merging the processes' runs into one segment
+        # (Whoosh's default) would leave that to one process again. The memory allowance
+        # is shared, so a bulk write takes no more than a single writer.
+        return self.index.writer(
+            procs=self.writer_procs,
+            batchsize=self.parallel_batch,
+            multisegment=True,
+            limitmb=max(self.writer_limitmb // self.writer_procs, 32),
+        )
 
     @staticmethod
     def _delete(writer, terms: Iterable[tuple[tuple[str, str], ...]]) -> None:
