@@ -1,21 +1,23 @@
 """Many annotators at once, against gunicorn on loopback: lose nothing, drift nowhere.
 
-    .venv/bin/python bench/load.py [--clients 16] [--requests 3000] [--seconds 120]
-                                   [--kill-worker] [--database-url URL]
+    .venv/bin/python bench/load.py [--writers 16] [--searchers 4] [--requests 6000]
+        [--seconds 120] [--index-updates worker|inline] [--kill-worker] [--database-url URL]
 
-Starts gunicorn with 4 workers on a free loopback port and its own data directory; 12
-clients create, edit and delete annotations through the API (token auth) while 4 search.
-Bounded in requests and time. Reports requests, errors, p50/p95 latency, lost writes
-(acknowledged creates, less acknowledged deletes, missing from the database) and index
-drift (annotations in the index against annotations in the database). --kill-worker
-sends SIGKILL to one worker half way: acknowledged writes must survive, and the index
-must catch up once the next write flushes it.
+Starts gunicorn as `make serve` does (4 workers of 4 threads, and its index worker) on a
+free loopback port with its own data directory. Writers create, edit and delete their own
+annotations through the API (token auth), reading each back after a create or an edit;
+searchers search. Bounded in requests and time. Reports latency by kind (a write against
+the read of the same annotation in the same run), writes a second, errors, lost writes
+(acknowledged creates, less acknowledged deletes, missing from the database), index drift
+(annotations in the index against annotations in the database) and the index's lag when
+the clients stop. --index-updates inline measures requests that apply their own index
+updates, as before the index worker. --kill-worker sends SIGKILL to one web worker half
+way: acknowledged writes must survive, and the index must catch up.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
@@ -26,24 +28,17 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.load_clients import Client, Tally, percentile, searcher, writer  # noqa: E402
+
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 WORKERS = 4
-# As `make serve`: a request waiting for its index update must not keep searches waiting.
-THREADS = 4
-SEARCHES = [
-    "labour",
-    '"prawn cocktail"',
-    "Corbyn OR Momentum",
-    "govern*",
-    "goverment~",
-    "elections",
-]
+THREADS = 4  # as `make serve`
 
 SETUP = """
 import json, django
@@ -72,6 +67,14 @@ indexed = sorted(
 )
 print(json.dumps({"database": sorted(Annotation.objects.values_list("pk", flat=True)),
                   "indexed": indexed, "pending": outbox.pending_count()}))
+"""
+
+LAG = """
+import json, django
+django.setup()
+from dataclasses import asdict
+from search import outbox
+print(json.dumps(asdict(outbox.lag())))
 """
 
 
@@ -111,114 +114,55 @@ def python(env: dict, code: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-class Client:
-    def __init__(self, port: int, token: str | None = None):
-        self.port, self.token = port, token
-
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict | None]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {"Accept": "application/json"}
-        if self.token:
-            headers["Authorization"] = f"Token {self.token}"
-        payload = None
-        if body is not None:
-            payload = json.dumps(body)
-            headers["Content-Type"] = "application/json"
-        try:
-            connection.request(method, path, payload, headers)
-            response = connection.getresponse()
-            raw = response.read()
-            return response.status, (json.loads(raw) if raw else None)
-        finally:
-            connection.close()
-
-
-class Tally:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.latencies = defaultdict(list)
-        self.errors = defaultdict(int)
-        self.created: set[int] = set()
-        self.deleted: set[int] = set()
-        self.requests = 0
-
-    def record(self, kind: str, seconds: float, ok: bool, detail: str = "") -> None:
-        with self.lock:
-            self.requests += 1
-            self.latencies[kind].append(seconds * 1000)
-            if not ok:
-                self.errors[f"{kind}: {detail}"] += 1
-
-
-def writer(client: Client, paragraphs: list, tally: Tally, stop: threading.Event, seed: int):
-    rng = random.Random(seed)
-    mine: list[int] = []
-    while not stop.is_set():
-        action = rng.random()
-        started = time.perf_counter()
-        try:
-            if action < 0.55 or not mine:
-                pk, length = rng.choice(paragraphs)
-                start = rng.randrange(0, max(length - 30, 1))
-                body = {
-                    "paragraph": pk,
-                    "start": start,
-                    "end": min(start + 25, length),
-                    "note": f"load {seed}",
-                    "tags": [f"load{seed % 4}"],
-                    "visibility": "shared",
-                }
-                status, data = client.request("POST", "/api/annotations", body)
-                ok = status == 201
-                if ok:
-                    mine.append(data["id"])
-                    with tally.lock:
-                        tally.created.add(data["id"])
-                tally.record("create", time.perf_counter() - started, ok, str(status))
-            elif action < 0.8:
-                pk = rng.choice(mine)
-                status, _ = client.request(
-                    "PATCH", f"/api/annotations/{pk}", {"note": f"edited {time.time()}"}
-                )
-                tally.record("edit", time.perf_counter() - started, status == 200, str(status))
-            else:
-                pk = mine.pop(rng.randrange(len(mine)))
-                status, _ = client.request("DELETE", f"/api/annotations/{pk}")
-                ok = status == 204
-                if ok:
-                    with tally.lock:
-                        tally.deleted.add(pk)
-                tally.record("delete", time.perf_counter() - started, ok, str(status))
-        except (OSError, http.client.HTTPException) as error:
-            tally.record("write", time.perf_counter() - started, False, type(error).__name__)
-        if tally.requests >= tally.limit:
-            stop.set()
-
-
-def searcher(client: Client, tally: Tally, stop: threading.Event, seed: int):
-    rng = random.Random(seed)
-    while not stop.is_set():
-        query = rng.choice(SEARCHES)
-        started = time.perf_counter()
-        try:
-            status, _ = client.request("GET", "/api/search?" + urllib.parse.urlencode({"q": query}))
-            tally.record("search", time.perf_counter() - started, status == 200, str(status))
-        except (OSError, http.client.HTTPException) as error:
-            tally.record("search", time.perf_counter() - started, False, type(error).__name__)
-        if tally.requests >= tally.limit:
-            stop.set()
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
-
-
 def workers_of(master: int) -> list[int]:
     result = subprocess.run(
         ["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True
     )
     return [int(pid) for pid in result.stdout.split()]
+
+
+def start_server(env: dict, port: int, index_updates: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [GUNICORN, "-c", "python:commonplace.gunicorn_conf", "commonplace.wsgi",
+         "--workers", str(WORKERS), "--threads", str(THREADS), "--bind", f"127.0.0.1:{port}",
+         "--timeout", "60", "--graceful-timeout", "5"],
+        cwd=ROOT, env={**env, "INDEX_UPDATES": index_updates},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def wait_until_served(port: int) -> None:
+    for _ in range(150):
+        try:
+            if Client(port).request("GET", "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer /healthz within 30 s")
+
+
+def clients(args, port: int, setup: dict, tally: Tally, stop: threading.Event) -> list:
+    tokens, paragraphs = setup["tokens"], setup["paragraphs"]
+    writers = [
+        threading.Thread(target=writer, args=(Client(port, tokens[n]), paragraphs, tally, stop, n))
+        for n in range(args.writers)
+    ]
+    searchers = [
+        threading.Thread(target=searcher, args=(Client(port, tokens[n]), tally, stop, n))
+        for n in range(args.writers, args.writers + args.searchers)
+    ]
+    return writers + searchers
+
+
+def catch_up(env: dict, seconds: float = 60) -> tuple[dict, float]:
+    """The index's state once nothing is pending (or after `seconds`), and how long it took."""
+    started = time.perf_counter()
+    while True:
+        state = python(env, STATE)
+        if not state["pending"] or time.perf_counter() - started > seconds:
+            return state, time.perf_counter() - started
+        time.sleep(0.2)
 
 
 def run(args) -> dict:
@@ -228,124 +172,96 @@ def run(args) -> dict:
         manage(env, "flush", "--noinput")  # a shared PostgreSQL database starts empty
         manage(env, "ingest", str(ROOT / "corpus"), "--no-progress")
         manage(env, "update_index")
-        setup = python(env, SETUP.format(clients=args.clients))
+        setup = python(env, SETUP.format(clients=args.writers + args.searchers))
         port = free_port()
-        server = subprocess.Popen(
-            [
-                GUNICORN,
-                "commonplace.wsgi",
-                "--workers",
-                str(WORKERS),
-                "--threads",
-                str(THREADS),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "5",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        server = start_server(env, port, args.index_updates)
         try:
-            for _ in range(100):
-                try:
-                    if Client(port).request("GET", "/healthz")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                time.sleep(0.2)
-            tally = Tally()
+            wait_until_served(port)
+            tally, stop = Tally(), threading.Event()
             tally.limit = args.requests
-            stop = threading.Event()
-            searchers = max(args.clients // 4, 1)
-            threads = [
-                threading.Thread(
-                    target=writer,
-                    args=(Client(port, setup["tokens"][n]), setup["paragraphs"], tally, stop, n),
-                )
-                for n in range(args.clients - searchers)
-            ] + [
-                threading.Thread(
-                    target=searcher, args=(Client(port, setup["tokens"][n]), tally, stop, n)
-                )
-                for n in range(args.clients - searchers, args.clients)
-            ]
+            threads = clients(args, port, setup, tally, stop)
             started = time.perf_counter()
             for thread in threads:
                 thread.start()
-            killed = None
-            if args.kill_worker:
-                while (
-                    tally.requests < args.requests // 2
-                    and time.perf_counter() - started < args.seconds / 2
-                ):
-                    time.sleep(0.05)
-                killed = random.Random(1).choice(workers_of(server.pid))
-                os.kill(killed, signal.SIGKILL)
+            killed = kill_a_worker(args, server, tally, started) if args.kill_worker else None
             while not stop.is_set() and time.perf_counter() - started < args.seconds:
                 time.sleep(0.1)
             stop.set()
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - started
-            before = python(env, STATE)
-            # One more write flushes whatever a killed worker left pending.
-            Client(port, setup["tokens"][0]).request("GET", "/healthz")
-            catch_up = Client(port, setup["tokens"][0]).request(
+            lag = python(env, LAG)
+            # Inline, rows a killed worker left wait for the next write: make one.
+            made = Client(port, setup["tokens"][0]).request(
                 "POST",
                 "/api/annotations",
-                {
-                    "paragraph": setup["paragraphs"][0][0],
-                    "start": 0,
-                    "end": 5,
-                    "visibility": "private",
-                },
+                {"paragraph": setup["paragraphs"][0][0], "start": 0, "end": 5},
             )
-            if catch_up[0] == 201:
-                tally.created.add(catch_up[1]["id"])
-            after = python(env, STATE)
+            if made[0] == 201:
+                tally.created.add(made[1]["id"])
+            after, caught_up = catch_up(env)
         finally:
             server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            server.wait(timeout=60)
+    return summary(args, tally, elapsed, lag, after, caught_up, killed)
+
+
+def kill_a_worker(args, server, tally: Tally, started: float) -> int:
+    while tally.requests < args.requests // 2 and time.perf_counter() - started < args.seconds / 2:
+        time.sleep(0.05)
+    web_workers = [pid for pid in workers_of(server.pid) if not is_index_worker(pid)]
+    killed = random.Random(1).choice(web_workers)
+    os.kill(killed, signal.SIGKILL)
+    return killed
+
+
+def is_index_worker(pid: int) -> bool:
+    return b"index_worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
+def summary(args, tally, elapsed, lag, after, caught_up, killed) -> dict:
     expected = tally.created - tally.deleted
     database = set(after["database"])
-    all_latencies = [t for values in tally.latencies.values() for t in values]
+    kinds = tally.latencies
+    writes = [t for kind in ("create", "edit", "delete") for t in kinds.get(kind, [])]
     return {
-        "clients": args.clients,
+        "writers": args.writers,
+        "searchers": args.searchers,
+        "index_updates": args.index_updates,
         "requests": tally.requests,
         "seconds": elapsed,
+        "writes_per_second": len(writes) / elapsed,
+        "write_p50_ms": percentile(writes, 0.5),
+        "write_p95_ms": percentile(writes, 0.95),
+        "read_p50_ms": percentile(kinds.get("read", []), 0.5),
+        "search_p50_ms": percentile(kinds.get("search", []), 0.5),
+        "by_kind": {k: (len(v), percentile(v, 0.5), percentile(v, 0.95)) for k, v in kinds.items()},
         "errors": dict(tally.errors),
         "error_count": sum(tally.errors.values()),
-        "p50_ms": percentile(all_latencies, 0.5),
-        "p95_ms": percentile(all_latencies, 0.95),
-        "by_kind": {
-            k: (len(v), percentile(v, 0.5), percentile(v, 0.95)) for k, v in tally.latencies.items()
-        },
         "acknowledged_creates": len(tally.created),
         "acknowledged_deletes": len(tally.deleted),
         "lost_writes": len(expected - database),
         "deleted_but_present": len(tally.deleted & database),
         "unacknowledged_but_stored": len(database - expected),
-        "drift_before_catch_up": len(set(before["indexed"]) ^ set(before["database"])),
-        "pending_before_catch_up": before["pending"],
+        "lag_at_stop": lag,
+        "caught_up_seconds": caught_up,
+        "pending_at_end": after["pending"],
         "drift": len(set(after["indexed"]) ^ database),
         "killed_worker": killed,
     }
 
 
 def report(r: dict) -> str:
-    rate = r["requests"] / r["seconds"]
     killed = (
-        f"; worker {r['killed_worker']} killed with SIGKILL half way" if r["killed_worker"] else ""
+        f"; web worker {r['killed_worker']} killed with SIGKILL half way"
+        if r["killed_worker"]
+        else ""
     )
+    ratio = r["write_p50_ms"] / r["read_p50_ms"] if r["read_p50_ms"] else float("nan")
+    lag = r["lag_at_stop"]
     lines = [
-        f"{r['requests']:,} requests from {r['clients']} clients in {r['seconds']:.0f} s "
-        f"({rate:.0f}/s); p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms{killed}",
+        f"{r['requests']:,} requests in {r['seconds']:.0f} s from {r['writers']} writers and "
+        f"{r['searchers']} searchers, index updates {r['index_updates']}{killed}",
         "",
         "| kind | requests | p50 | p95 |",
         "| --- | --- | --- | --- |",
@@ -354,23 +270,28 @@ def report(r: dict) -> str:
         lines.append(f"| {kind} | {count:,} | {p50:.0f} ms | {p95:.0f} ms |")
     lines += [
         "",
+        f"- writes: **{r['writes_per_second']:.0f}/s**, p50 **{r['write_p50_ms']:.0f} ms** "
+        f"(**{ratio:.1f}×** a read's {r['read_p50_ms']:.0f} ms), "
+        f"p95 **{r['write_p95_ms']:.0f} ms**; searches p50 **{r['search_p50_ms']:.0f} ms**",
         f"- errors: **{r['error_count']}** {r['errors'] or ''}",
         f"- acknowledged creates {r['acknowledged_creates']:,}, "
         f"deletes {r['acknowledged_deletes']:,}; lost writes: **{r['lost_writes']}**; "
         f"deleted but still stored: {r['deleted_but_present']}; "
         f"stored without an acknowledgement: {r['unacknowledged_but_stored']}",
-        f"- index drift after the run: {r['drift_before_catch_up']} "
-        f"({r['pending_before_catch_up']} updates pending); "
-        f"after the next write: **{r['drift']}**",
+        f"- index lag when the clients stopped: {lag['pending']} updates pending, the oldest "
+        f"{lag['oldest_seconds']:.2f} s old; caught up {r['caught_up_seconds']:.1f} s later; "
+        f"drift then: **{r['drift']}** ({r['pending_at_end']} pending)",
     ]
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--writers", type=int, default=16)
+    parser.add_argument("--searchers", type=int, default=4)
+    parser.add_argument("--requests", type=int, default=6000)
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--index-updates", choices=("worker", "inline"), default="worker")
     parser.add_argument("--kill-worker", action="store_true")
     parser.add_argument("--database-url", help="default: SQLite in a temporary data directory")
     args = parser.parse_args()
