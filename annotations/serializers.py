@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from annotations.anchoring import ArticleText, Passage, Position
 from annotations.changes import annotations_changed
-from annotations.models import Annotation, Tag
+from annotations.models import Annotation, Tag, tags_of
 from annotations.permissions import Viewer
 from annotations.tagging import follow_audience, set_tags
 from archive.models import Paragraph
@@ -32,17 +32,16 @@ class ArticleRefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
-def sorted_tags(annotation: Annotation) -> list[Tag]:
-    return sorted(annotation.tags.all(), key=lambda tag: tag.name.lower())
-
-
 class TagNamesField(serializers.ListField):
-    """Tag names in, tag names out (sorted), from a taggit manager."""
+    """Tag names in, tag names out (sorted, as tags_of gives them)."""
 
     child = serializers.CharField(max_length=MAX_TAG_CHARS)
 
+    def get_attribute(self, annotation: Annotation) -> list:
+        return tags_of(annotation)
+
     def to_representation(self, tags) -> list[str]:
-        return sorted((tag.name for tag in tags.all()), key=str.lower)
+        return [tag.name for tag in tags]
 
 
 class TagLinkSerializer(serializers.Serializer):
@@ -147,7 +146,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TagLinkSerializer(many=True))
     def get_tag_links(self, annotation: Annotation) -> list[dict]:
-        return TagLinkSerializer(sorted_tags(annotation), many=True).data
+        return TagLinkSerializer(tags_of(annotation), many=True).data
 
     def get_mine(self, annotation: Annotation) -> bool:
         return self.viewer.is_own(annotation)

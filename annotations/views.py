@@ -17,10 +17,11 @@ from annotations.models import (
     Annotation,
     Tag,
     attach_descriptions,
+    tags_of,
     tags_visible_to,
 )
 from annotations.permissions import SHARED, Viewer
-from annotations.serializers import MAX_TAG_CHARS, sorted_tags
+from annotations.serializers import MAX_TAG_CHARS
 from archive.models import Article
 
 ANNOTATIONS_PER_PAGE = 50
@@ -55,11 +56,11 @@ def annotation_list(request: HttpRequest) -> HttpResponse:
 
 def _for_listing(page, viewer: Viewer) -> None:
     """Give each annotation shown `can_edit`, for its Edit and Delete links, and
-    `tags_in_order`, alphabetical whatever their case (taggit's prefetch keeps no order)."""
+    `tags_in_order`, alphabetical whatever their case."""
     page.object_list = list(page.object_list)
     for annotation in page.object_list:
         annotation.can_edit = viewer.may_edit(annotation)
-        annotation.tags_in_order = sorted_tags(annotation)
+        annotation.tags_in_order = tags_of(annotation)
 
 
 def tag_list(request: HttpRequest) -> HttpResponse:
