@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -137,8 +139,9 @@ class AnnotationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["prefix", "suffix", "created", "modified"]
 
-    @property
+    @cached_property
     def viewer(self) -> Viewer:
+        # Once per answer: a list serializes every annotation with the same child.
         return Viewer.of(self.context["request"].user)
 
     def get_url(self, annotation: Annotation) -> str:
