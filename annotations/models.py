@@ -114,6 +114,18 @@ class AnnotationQuerySet(models.QuerySet):
             "pk",
         )
 
+    def ids_in_document_order(self) -> models.QuerySet:
+        """Their ids alone, in document order: what a page sorts before it reads its own
+        rows whole (in_order_of). Sorted whole, every visible annotation (its quote, note
+        and both paragraphs' text) went through the sort to keep the fifty of one page."""
+        return self.in_document_order().prefetch_related(None).values_list("pk", flat=True)
+
+    def in_order_of(self, ids) -> list[Annotation]:
+        """Those of these annotations whose ids are given, in the order given."""
+        ids = list(ids)
+        found = {annotation.pk: annotation for annotation in self.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
     def for_display(self) -> AnnotationQuerySet:
         """With what a page, the API or an export shows of each annotation, its tags
         (tags_of) among them. The tags go in a list of their own: taggit's own prefetch
