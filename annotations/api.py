@@ -76,6 +76,11 @@ class AnnotationList(generics.ListCreateAPIView):
         annotations = filters.apply(Annotation.objects.visible_to(self.request.user))
         return annotations.for_display().in_document_order()
 
+    def paginate_queryset(self, queryset) -> list[Annotation] | None:
+        """A page's ids are found first, then its rows read whole (as the list page)."""
+        ids = super().paginate_queryset(queryset.ids_in_document_order())
+        return None if ids is None else queryset.in_order_of(ids)
+
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Make the annotation, once per client key: a repeat (a second click, a retry,
         even one racing the first) answers 200 with the annotation the first one made."""

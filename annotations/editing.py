@@ -20,14 +20,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from annotations.changes import annotations_changed
-from annotations.models import Annotation, Tag
+from annotations.models import Annotation, Tag, tags_of
 from annotations.permissions import Viewer
 from annotations.serializers import (
     MAX_NOTE_CHARS,
     MAX_TAG_CHARS,
     MAX_TAGS,
     AnnotationSerializer,
-    sorted_tags,
 )
 
 STALE_MESSAGE = (
@@ -70,7 +69,7 @@ class AnnotationEditForm(forms.Form):
 
     @classmethod
     def opened(cls, annotation: Annotation, back: str) -> AnnotationEditForm:
-        tags = ", ".join(tag.name for tag in sorted_tags(annotation))
+        tags = ", ".join(tag.name for tag in tags_of(annotation))
         initial = {
             "note": annotation.note,
             "tags": tags,
@@ -175,7 +174,7 @@ def _editable(request: HttpRequest, annotations, pk: int) -> Annotation:
 
 def _edit_page(request, annotation, form, status: int = 200, stale: bool = False) -> HttpResponse:
     back = _back(request, form["next"].value())
-    tags = sorted_tags(annotation)
+    tags = tags_of(annotation)
     context = {"annotation": annotation, "form": form, "back": back, "stale": stale, "tags": tags}
     return render(request, "annotations/annotation_edit.html", context, status=status)
 
@@ -186,7 +185,7 @@ def _delete_page(request, annotation, form, status: int = 200) -> HttpResponse:
         "annotation": annotation,
         "form": form,
         "back": back,
-        "tags": sorted_tags(annotation),
+        "tags": tags_of(annotation),
     }
     return render(request, "annotations/annotation_delete.html", context, status=status)
 

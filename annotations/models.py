@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,8 @@ from annotations.slugs import tag_slug
 from archive.models import Article, Paragraph
 
 MAX_TAG_DESCRIPTION_CHARS = 2_000
+# Where for_display puts each annotation's tags (tags_of reads them).
+FETCHED_TAGS = "fetched_tags"
 
 
 class Tag(TagBase):
@@ -112,10 +114,26 @@ class AnnotationQuerySet(models.QuerySet):
             "pk",
         )
 
+    def ids_in_document_order(self) -> models.QuerySet:
+        """Their ids alone, in document order: what a page sorts before it reads its own
+        rows whole (in_order_of). Sorted whole, every visible annotation (its quote, note
+        and both paragraphs' text) went through the sort to keep the fifty of one page."""
+        return self.in_document_order().prefetch_related(None).values_list("pk", flat=True)
+
+    def in_order_of(self, ids) -> list[Annotation]:
+        """Those of these annotations whose ids are given, in the order given."""
+        ids = list(ids)
+        found = {annotation.pk: annotation for annotation in self.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
     def for_display(self) -> AnnotationQuerySet:
+        """With what a page, the API or an export shows of each annotation, its tags
+        (tags_of) among them. The tags go in a list of their own: taggit's own prefetch
+        builds a filtered queryset for each annotation to hold them, which was a third of
+        the reader's time with 500 annotations."""
         return self.select_related(
             "owner", "article", "start_paragraph__section", "end_paragraph"
-        ).prefetch_related("tags")
+        ).prefetch_related(Prefetch("tags", to_attr=FETCHED_TAGS))
 
 
 class Annotation(models.Model):
@@ -251,6 +269,21 @@ class Annotation(models.Model):
             Position(self.start_paragraph_id, self.start_offset),
             Position(self.end_paragraph_id, self.end_offset),
         )
+
+
+def tags_of(annotation: Annotation) -> list[Tag]:
+    """An annotation's tags, alphabetically whatever their case: those for_display
+    fetched with it, else read now."""
+    tags = annotation.__dict__.get(FETCHED_TAGS)
+    if tags is None:
+        tags = annotation.tags.all()
+    return sorted(tags, key=lambda tag: tag.name.lower())
+
+
+def forget_tags(annotation: Annotation) -> None:
+    """Drop what was read of an annotation's tags, once they have changed."""
+    annotation.__dict__.pop(FETCHED_TAGS, None)
+    annotation.tags._remove_prefetched_objects()
 
 
 def tags_visible_to(user_or_viewer) -> list[Tag]:

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Lower
 
-from annotations.models import Annotation, Tag, TaggedAnnotation
+from annotations.models import Annotation, Tag, TaggedAnnotation, forget_tags
 from annotations.permissions import audience_of, is_personal
 from annotations.slugs import tag_slug
 
@@ -61,7 +61,7 @@ def carry(annotation: Annotation, tags: Iterable[Tag]) -> None:
     TaggedAnnotation.objects.bulk_create(
         TaggedAnnotation(content_object=annotation, tag_id=pk) for pk in sorted(wanted - present)
     )
-    annotation.tags._remove_prefetched_objects()  # what was read of them is stale
+    forget_tags(annotation)  # what was read of them is stale
 
 
 def follow_audience(annotations: Iterable[Annotation]) -> list[Annotation]:

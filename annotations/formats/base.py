@@ -15,7 +15,7 @@ from typing import BinaryIO
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from annotations.models import Annotation
+from annotations.models import Annotation, tags_of
 from annotations.permissions import Viewer
 
 CHUNK = 500
@@ -64,7 +64,7 @@ def citation(annotation: Annotation) -> str:
 
 
 def tag_names(annotation: Annotation) -> list[str]:
-    return sorted((tag.name for tag in annotation.tags.all()), key=str.lower)
+    return [tag.name for tag in tags_of(annotation)]
 
 
 @dataclass(frozen=True)

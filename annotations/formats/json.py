@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 
 from annotations.formats.base import Exporter, chunked, citation
-from annotations.models import Annotation
+from annotations.models import Annotation, tags_of
 
 JSON_FORMAT = "commonplace-annotations"
 JSON_VERSION = 1
@@ -21,7 +21,6 @@ class JsonExporter(Exporter):
     content_type = "application/json"
 
     def chunks(self) -> Iterator[str]:
-        self.annotations = self.annotations.prefetch_related("tags")
         header = {
             "format": JSON_FORMAT,
             "version": JSON_VERSION,
@@ -66,7 +65,7 @@ class JsonExporter(Exporter):
                     "slug": tag.slug,
                     "description": description_for(tag, annotation.audience),
                 }
-                for tag in sorted(annotation.tags.all(), key=lambda t: t.name.lower())
+                for tag in tags_of(annotation)
             ],
             "visibility": annotation.visibility,
             "anchor": annotation.anchor,

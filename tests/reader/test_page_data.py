@@ -5,10 +5,12 @@ import json
 import re
 
 import pytest
+from django.utils.html import json_script
 
 from annotations.anchoring import PARAGRAPH_JOINER, Passage, Position
 from annotations.models import Annotation, article_text
 from archive.models import Article, Paragraph
+from commonplace.reader import json_for_script
 from tests.conftest import MOMENTUM, NEW_LABOUR, annotate
 
 pytestmark = pytest.mark.usefixtures("ingested")
@@ -109,3 +111,10 @@ def test_only_the_owner_is_offered_to_reattach_their_orphan(client, client_for, 
 def test_the_annotation_to_open_is_passed_on(client):
     assert page_data(client, f"/articles/{NEW_LABOUR}/?annotation=12")["focus"] == 12
     assert page_data(client, f"/articles/{NEW_LABOUR}/?annotation=x")["focus"] is None
+
+
+def test_the_page_data_is_escaped_as_json_script_escapes_it():
+    data = {"note": "</script><script>alert('&')</script> <!--", "more": [1, None, "é \u2028"]}
+    made = f'<script id="reader-context" type="application/json">{json_for_script(data)}</script>'
+    assert made == json_script(data, "reader-context")
+    assert "</script><script>" not in json_for_script(data)
