@@ -35,7 +35,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import write_corpus  # noqa: E402
-from bench.load import GUNICORN, THREADS, WORKERS, Client, free_port  # noqa: E402
+from bench.load import (  # noqa: E402
+    GUNICORN,
+    THREADS,
+    WORKERS,
+    Client,
+    free_port,
+    wait_until_served,
+)
 from bench.run import INGEST, annotate, environment, run_json  # noqa: E402
 
 MAX_CHARS = 500  # what /api/search accepts
@@ -220,7 +227,7 @@ def concurrent(data_dir: Path, clients: int, seconds: float, app: Path) -> dict:
             turn += 1
 
     try:
-        wait_for(port)
+        wait_until_served(port, seconds=60)
         threads = [threading.Thread(target=attacker, args=(n,)) for n in range(clients)]
         for thread in threads:
             thread.start()
@@ -245,17 +252,6 @@ SLOWEST = {
     "long OR chain, frequent",
     "everything",
 }
-
-
-def wait_for(port: int) -> None:
-    for _ in range(300):
-        try:
-            if Client(port).request("GET", "/healthz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer /healthz within a minute")
 
 
 def concurrent_report(results: dict) -> str:

@@ -131,15 +131,16 @@ def start_server(env: dict, port: int, index_updates: str) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def wait_until_served(port: int) -> None:
-    for _ in range(150):
+def wait_until_served(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         try:
             if Client(port).request("GET", "/healthz")[0] == 200:
                 return
         except OSError:
             pass
         time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer /healthz within 30 s")
+    raise SystemExit(f"gunicorn did not answer /healthz within {seconds:.0f} s")
 
 
 def clients(args, port: int, setup: dict, tally: Tally, stop: threading.Event) -> list:

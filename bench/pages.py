@@ -22,9 +22,7 @@ tests/annotations/test_page_queries.py asserts that the number of queries stays 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -33,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import write_corpus  # noqa: E402
+from bench.run import percentile, run_json  # noqa: E402
 
 READER_ARTICLE = "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"
 ON_READER_ARTICLE = 500
@@ -137,20 +136,6 @@ def environment(data_dir: Path, database_url: str | None) -> dict:
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
-
-
-def run_json(code: str, *args: str, env: dict) -> dict:
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if result.returncode:
-        raise SystemExit(f"benchmark step failed:\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def pages() -> list[tuple[str, str]]:
