@@ -63,14 +63,7 @@ def index_for(model):
 def flush() -> int:
     """Apply every pending update to the index, waiting for the lock; returns the rows
     applied."""
-    applied = 0
-    search = backend()
-    while True:
-        with search.write_lock():
-            batch = _apply_batch(search)
-        if not batch:
-            return applied
-        applied += batch
+    return drain(wait=True)
 
 
 def apply_briefly() -> bool:
@@ -180,14 +173,15 @@ class IngestIndex(outbox.Outbox):
         flush_safely()
 
 
-def drain(keep_going=lambda: True) -> int | None:
-    """The index worker's turn (search.worker): apply pending rows a batch at a time while
-    keep_going() says so; returns the rows applied, or None when another process holds
-    the index (an ingest, a rebuild): the worker tries again later instead of queueing."""
+def drain(keep_going=lambda: True, wait: bool = False) -> int | None:
+    """Apply pending rows a batch at a time, the lock taken for each, while keep_going()
+    says so; returns the rows applied. Without wait (the index worker's turn,
+    search.worker), None when another process holds the index (an ingest, a rebuild): the
+    worker tries again later instead of queueing."""
     search = backend()
     applied = 0
     while keep_going():
-        with search.write_lock(wait=False) as held:
+        with search.write_lock(wait=wait) as held:
             if not held:
                 return applied or None
             batch = _apply_batch(search)
