@@ -20,7 +20,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from search import indexing
 
@@ -78,8 +78,10 @@ class IndexWorker:
 
     def turn(self, stop: threading.Event) -> Turn:
         """One look at the outbox, applying what it holds."""
-        # A long-lived process must not keep a connection the database has dropped.
-        close_old_connections()
+        # A long-lived process must not keep a connection the database has dropped; but
+        # inside a transaction (a caller's, a test's) closing it would end that transaction.
+        if not connection.in_atomic_block:
+            close_old_connections()
         try:
             applied = self.drain(keep_going=lambda: not stop.is_set())
         except Exception as error:
