@@ -101,11 +101,16 @@ class Viewer:
 
     def readable(self, annotations: QuerySet) -> QuerySet:
         """The annotations this viewer may see: read, list, count, find and export."""
-        if self.sees_everything:
-            return annotations
-        if not self.audiences:
+        if not self.sees_everything and not self.audiences:
             return annotations.none()
-        return annotations.filter(audience__in=sorted(self.audiences))
+        return annotations.filter(self._readable_through())
+
+    def _readable_through(self, path: str = "") -> Q:
+        """readable()'s condition on annotations reached through `path` (a join), which
+        the database plans far better than an IN over every readable annotation."""
+        if self.sees_everything:
+            return Q()
+        return Q(**{f"{path}audience__in": sorted(self.audiences)})
 
     def may_read(self, annotation) -> bool:
         # From the instance's own fields, which are current even where the stored
@@ -138,10 +143,11 @@ class Viewer:
     # they may see carries; their own audience's tags are theirs alone, carried or not.
 
     def _carried(self):
-        from annotations.models import Annotation, TaggedAnnotation
+        from annotations.models import TaggedAnnotation
 
-        readable = self.readable(Annotation.objects.all())
-        carrying = TaggedAnnotation.objects.filter(tag=OuterRef("pk"), content_object__in=readable)
+        carrying = TaggedAnnotation.objects.filter(
+            self._readable_through("content_object__"), tag=OuterRef("pk")
+        )
         return Exists(carrying)
 
     def _namespaces(self, tags: QuerySet) -> QuerySet:
@@ -160,6 +166,12 @@ class Viewer:
             .annotate(count=Count("tagged_annotations", filter=carried, distinct=True))
             .filter(count__gt=0)
         )
+
+    def carried_tags(self, tags: QuerySet) -> QuerySet:
+        """Tags carried by an annotation this viewer may see, uncounted: to name what the
+        index already counted (a search's tag facet), an EXISTS for each tag instead of a
+        count over every annotation carrying it."""
+        return self._namespaces(tags).filter(self._carried())
 
     def tag_family(self, tags: QuerySet, slug: str) -> list:
         """The tags behind the page of this slug for this viewer, the one to name it by

@@ -293,7 +293,7 @@ def labels(name: str, values: list[str], viewer: Viewer) -> dict[str, str]:
 def _tag_labels(slugs: list[str], viewer: Viewer) -> dict[str, str]:
     """Each slug's name in the namespaces the viewer may see, their own first (as on the
     tag pages): never the spelling of a tag of the same slug they may not see."""
-    tags = viewer.tags(Tag.objects.filter(slug__in=slugs))
+    tags = viewer.carried_tags(Tag.objects.filter(slug__in=slugs)).only("slug", "name", "audience")
     own = viewer.own_audience
     found: dict[str, str] = {}
     for tag in sorted(tags, key=lambda t: (t.audience != own, t.pk)):

@@ -20,6 +20,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.qparser import QueryParser
 from whoosh.support.charset import accent_map
 
+from search import syntax
 from search.syntax import NOTE_FIELDS, SHINGLE_FIELD, TEXT_FIELD, UNSTEMMED_FIELD
 
 # What a word is, to the unstemmed analyzer and the highlighter: Whoosh's default.
@@ -29,15 +30,12 @@ WORD_PATTERN = default_pattern
 
 
 class AccentFold(CharsetFilter):
-    """Whoosh's CharsetFilter for tokens already lowercased, which leaves ASCII words
-    alone: on them the accent map changes nothing, and translating every word of every
-    paragraph was a twentieth of ingest."""
+    """Whoosh's CharsetFilter for tokens already lowercased, folding as search.syntax
+    does (which leaves ASCII words alone)."""
 
     def __call__(self, tokens):
-        charmap = self.charmap
         for token in tokens:
-            if not token.text.isascii():
-                token.text = token.text.translate(charmap)
+            token.text = syntax.fold(token.text)
             yield token
 
 
