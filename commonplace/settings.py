@@ -238,7 +238,7 @@ COMMONPLACE_INDEX_UPDATES = env_choice("INDEX_UPDATES", "inline", ("inline", "wo
 # anyway (the change is applied by the next flush; search corrects for it meanwhile).
 COMMONPLACE_INDEX_WAIT_SECONDS = env_float("INDEX_WAIT_SECONDS", 1.5)
 # /healthz answers 503 once the oldest pending index update is older than this. Keep it
-# above the longest ingest you run: an ingest applies its rows every 500 articles.
+# above the longest ingest you run: an ingest applies its rows every 2,000 articles.
 COMMONPLACE_INDEX_LAG_LIMIT_SECONDS = env_float("INDEX_LAG_LIMIT_SECONDS", 300)
 # Where links in exports made from the command line point (the web uses its own host).
 COMMONPLACE_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")

@@ -40,9 +40,12 @@ QUERY_CHUNK = 2_000
 # Articles read at once when indexing whole articles: about 2,000 paragraphs.
 ARTICLE_CHUNK = 50
 # While an ingest runs, apply once this many rows are waiting, not after every file.
-# Each flush leaves a segment that every search then visits: at 100, 1,000 articles left
-# 11 segments and search ran 1.77x bare Whoosh; at 500 they leave 2 and it runs 1.39x.
-INGEST_FLUSH_ARTICLES = 500
+# Each flush leaves a segment (one per writing process) that every search then visits,
+# and fuzzy words and "did you mean" cost a look-up in each: at 100, 1,000 articles left
+# 11 segments and search ran 1.77x bare Whoosh; at 500 and two writing processes they
+# left 6 and it ran 1.49x. At 2,000 an ingest of 4,000 leaves 4; one flush takes about
+# four minutes on two cores, which is as long as others' changes wait during an ingest.
+INGEST_FLUSH_ARTICLES = 2_000
 # Re-indexing this many articles (about 2,000 paragraphs) is worth starting processes for.
 PARALLEL_ARTICLES = 50
 
