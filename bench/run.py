@@ -314,7 +314,9 @@ def query_mix(searcher) -> list[tuple[str, str]]:
         for term in searcher.lexicon("exact")
     ]
     words = [(w, f) for w, f in words if w.isalpha() and len(w) >= 6]
-    rare = [w for w, f in words if 3 <= f <= 10][::97][:4]
+    uncommon = [w for w, f in words if 3 <= f <= 10]
+    # Every 97th, as the first runs chose them; fewer such words in a larger archive.
+    rare = uncommon[::97][:4] if len(uncommon) >= 4 * 97 else uncommon[:: len(uncommon) // 4][:4]
     frequent = [w for w, f in words if total * 0.03 <= f <= total * 0.3][:4]
     mix = [("rare word", w) for w in rare] + [("frequent word", w) for w in frequent]
     mix += [("phrase", f'"{a} {b}"') for a, b in zip(frequent[:2], frequent[2:4], strict=True)]
