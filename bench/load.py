@@ -241,7 +241,8 @@ def summary(args, tally, elapsed, lag, after, caught_up, killed) -> dict:
         "error_count": sum(tally.errors.values()),
         "acknowledged_creates": len(tally.created),
         "acknowledged_deletes": len(tally.deleted),
-        "lost_writes": len(expected - database),
+        "lost_writes": len(expected - database - tally.delete_unanswered),
+        "deletes_unanswered": len(tally.delete_unanswered),
         "deleted_but_present": len(tally.deleted & database),
         "unacknowledged_but_stored": len(database - expected),
         "lag_at_stop": lag,
@@ -276,7 +277,8 @@ def report(r: dict) -> str:
         f"p95 **{r['write_p95_ms']:.0f} ms**; searches p50 **{r['search_p50_ms']:.0f} ms**",
         f"- errors: **{r['error_count']}** {r['errors'] or ''}",
         f"- acknowledged creates {r['acknowledged_creates']:,}, "
-        f"deletes {r['acknowledged_deletes']:,}; lost writes: **{r['lost_writes']}**; "
+        f"deletes {r['acknowledged_deletes']:,} (and {r['deletes_unanswered']} unanswered); "
+        f"lost writes: **{r['lost_writes']}**; "
         f"deleted but still stored: {r['deleted_but_present']}; "
         f"stored without an acknowledgement: {r['unacknowledged_but_stored']}",
         f"- index lag when the clients stopped: {lag['pending']} updates pending, the oldest "

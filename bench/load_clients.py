@@ -50,6 +50,9 @@ class Tally:
         self.errors = defaultdict(int)
         self.created: set[int] = set()
         self.deleted: set[int] = set()
+        # Deletes whose answer never came (a client timeout): the row may or may not be gone,
+        # so its absence is not a lost write.
+        self.delete_unanswered: set[int] = set()
         self.requests = 0
 
     def record(self, kind: str, seconds: float, ok: bool, detail: str = "") -> None:
@@ -84,10 +87,13 @@ def writer(client: Client, paragraphs: list, tally: Tally, stop: threading.Event
                 read(client, pk, tally)
             else:
                 pk = mine.pop(rng.randrange(len(mine)))
+                with tally.lock:
+                    tally.delete_unanswered.add(pk)
                 status, _ = client.request("DELETE", f"/api/annotations/{pk}")
                 ok = status == 204
-                if ok:
-                    with tally.lock:
+                with tally.lock:
+                    tally.delete_unanswered.discard(pk)
+                    if ok:
                         tally.deleted.add(pk)
                 tally.record("delete", time.perf_counter() - started, ok, str(status))
         except (OSError, http.client.HTTPException) as error:
