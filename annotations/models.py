@@ -202,6 +202,8 @@ class Annotation(models.Model):
         indexes = [
             models.Index(fields=["owner", "visibility"]),
             models.Index(fields=["visibility"]),
+            # The lists' "your orphaned annotations" count, one probe instead of a scan.
+            models.Index(fields=["owner", "anchor"]),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -21,8 +21,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 
 SHARED = "shared"
 
@@ -157,15 +169,23 @@ class Viewer:
 
     def tags(self, tags: QuerySet) -> QuerySet:
         """Tags carried by an annotation this viewer may see, each with `count`: how many
-        of those annotations carry it."""
-        from annotations.models import Annotation
+        of those annotations carry it.
 
-        carried = Q(tagged_annotations__content_object__in=self.readable(Annotation.objects.all()))
-        return (
-            self._namespaces(tags)
-            .annotate(count=Count("tagged_annotations", filter=carried, distinct=True))
-            .filter(count__gt=0)
+        A tag is carried only by annotations of its own audience (annotations.tagging),
+        so every annotation carrying a tag of an audience the viewer holds is one they may
+        see: each tag's count is its taggings, counted through their index, where a join
+        to every readable annotation cost 130 ms with 100,000 of them."""
+        from annotations.models import TaggedAnnotation
+
+        taggings = (
+            TaggedAnnotation.objects.filter(tag=OuterRef("pk"))
+            .order_by()
+            .values("tag")
+            .annotate(carrying=Count("pk"))
+            .values("carrying")
         )
+        counted = Coalesce(Subquery(taggings, output_field=IntegerField()), 0)
+        return self._namespaces(tags).annotate(count=counted).filter(count__gt=0)
 
     def carried_tags(self, tags: QuerySet) -> QuerySet:
         """Tags carried by an annotation this viewer may see, uncounted: to name what the
