@@ -232,7 +232,11 @@ class Annotation(models.Model):
         super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return f"{self.article.get_absolute_url()}?annotation={self.pk}"
+        return self.url_on(self.article.get_absolute_url())
+
+    def url_on(self, article_url: str) -> str:
+        """Its place on its article's page, whose URL is given: made once for many."""
+        return f"{article_url}?annotation={self.pk}"
 
     @property
     def orphaned(self) -> bool:
