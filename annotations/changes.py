@@ -65,13 +65,18 @@ def _carries_tags(annotation) -> bool:
 
 def paragraphs_spanned(spans: Iterable[tuple[int | None, int | None]]) -> set[int]:
     """Every paragraph of each (first, last) paragraph span, both included; a paragraph
-    that no longer exists counts (its document must lose its tags too). One query for
-    the spans' ends, one per article they lie in."""
+    that no longer exists counts (its document must lose its tags too). A span of one
+    paragraph is its end; for longer ones, one query for their ends and one per article
+    they lie in."""
     spans = {(first, last) for first, last in spans if first is not None and last is not None}
     ends = {pk for span in spans for pk in span}
+    spans = {(first, last) for first, last in spans if first != last}
+    if not spans:
+        return ends
+    unordered = Paragraph.objects.order_by()  # no join to the articles for their order
     where = {
         pk: (article_id, position)
-        for pk, article_id, position in Paragraph.objects.filter(pk__in=ends).values_list(
+        for pk, article_id, position in unordered.filter(pk__in=ends).values_list(
             "pk", "article_id", "position"
         )
     }
@@ -81,7 +86,11 @@ def paragraphs_spanned(spans: Iterable[tuple[int | None, int | None]]) -> set[in
             ranges.setdefault(where[first][0], []).append((where[first][1], where[last][1]))
     paragraphs = set(ends)
     for article_id, article_ranges in ranges.items():
-        positions = Paragraph.objects.filter(article_id=article_id).values_list("pk", "position")
+        lowest = min(low for low, _ in article_ranges)
+        highest = max(high for _, high in article_ranges)
+        positions = unordered.filter(
+            article_id=article_id, position__gte=lowest, position__lte=highest
+        ).values_list("pk", "position")
         paragraphs.update(
             pk for pk, at in positions if any(low <= at <= high for low, high in article_ranges)
         )

@@ -286,10 +286,11 @@ def tags_of(annotation: Annotation) -> list[Tag]:
     return sorted(tags, key=lambda tag: tag.name.lower())
 
 
-def forget_tags(annotation: Annotation) -> None:
-    """Drop what was read of an annotation's tags, once they have changed."""
-    annotation.__dict__.pop(FETCHED_TAGS, None)
+def remember_tags(annotation: Annotation, tags: list[Tag]) -> None:
+    """Once an annotation's tags have changed to these: what was read of them is stale,
+    and tags_of answers with these, without asking the database again."""
     annotation.tags._remove_prefetched_objects()
+    annotation.__dict__[FETCHED_TAGS] = list(tags)
 
 
 def tags_visible_to(user_or_viewer) -> list[Tag]:

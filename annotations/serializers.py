@@ -221,7 +221,10 @@ class AnnotationSerializer(serializers.ModelSerializer):
         start_id = attrs.get("start_paragraph_id", getattr(instance, "start_paragraph_id", None))
         if start_id is None:
             raise serializers.ValidationError({"paragraph": "This field is required."})
-        start = Paragraph.objects.filter(pk=start_id).first()
+        # Unordered (the default order joins the articles); the article comes with it, for
+        # the answer to name.
+        paragraphs = Paragraph.objects.order_by().select_related("article")
+        start = paragraphs.filter(pk=start_id).first()
         if start is None:
             raise serializers.ValidationError({"paragraph": f"There is no paragraph {start_id}."})
         end = start
@@ -233,7 +236,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             else None,
         )
         if end_id is not None and end_id != start.pk:
-            end = Paragraph.objects.filter(pk=end_id).first()
+            end = paragraphs.filter(pk=end_id).first()
             if end is None:
                 raise serializers.ValidationError(
                     {"end_paragraph": f"There is no paragraph {end_id}."}
@@ -273,7 +276,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
                 .values_list("pk", "text")
             )
         )
-        attrs["article_id"] = start.article_id
+        attrs["article"] = start.article
         passage = Passage(Position(start.pk, offsets["start"]), Position(end.pk, offsets["end"]))
         return passage, text
 
@@ -300,7 +303,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
                 setattr(annotation, field, validated[field])
                 changed.append(field)
         if passage is not None:
-            annotation.article_id = validated["article_id"]
+            annotation.article = validated["article"]
             annotation.place(passage, text)
             annotation.anchor = Annotation.Anchor.ANCHORED
             changed += PLACEMENT_FIELDS

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Lower
 
-from annotations.models import Annotation, Tag, TaggedAnnotation, forget_tags
+from annotations.models import Annotation, Tag, TaggedAnnotation, remember_tags
 from annotations.permissions import audience_of, is_personal
 from annotations.slugs import tag_slug
 
@@ -32,7 +32,7 @@ class RenameRefused(Exception):
 def tag_in(audience: str, name: str) -> Tag:
     """The tag of this name (any case) in this audience's namespace, made if need be."""
     tag = _named(audience, name)
-    if tag is not None and (is_personal(audience) or tag.tagged_annotations.exists()):
+    if tag is not None and (is_personal(audience) or tag.carried):
         return tag
     _sweep(audience, name)
     try:
@@ -54,14 +54,16 @@ def set_tags(annotation: Annotation, names: Iterable[str]) -> None:
 def carry(annotation: Annotation, tags: Iterable[Tag]) -> None:
     """Exactly these tags on the annotation. Not taggit's `set`, which tells tags apart
     by name alone: the same name in another audience is another tag."""
+    tags = list({tag.pk: tag for tag in tags}.values())
     wanted = {tag.pk for tag in tags}
     taggings = TaggedAnnotation.objects.filter(content_object=annotation)
-    taggings.exclude(tag_id__in=wanted).delete()
     present = set(taggings.values_list("tag_id", flat=True))
+    if present - wanted:
+        taggings.exclude(tag_id__in=wanted).delete()
     TaggedAnnotation.objects.bulk_create(
         TaggedAnnotation(content_object=annotation, tag_id=pk) for pk in sorted(wanted - present)
     )
-    forget_tags(annotation)  # what was read of them is stale
+    remember_tags(annotation, tags)  # what was read of them is stale; these are current
 
 
 def follow_audience(annotations: Iterable[Annotation]) -> list[Annotation]:
@@ -123,11 +125,14 @@ def _renamed(old: Tag, new_name: str, owner_id: int) -> Tag:
 
 
 def _named(audience: str, name: str, excluding: int | None = None) -> Tag | None:
+    """The tag, with `carried`: whether an annotation carries it (asked in the same query:
+    a save waits for each)."""
     # Folded by the database, as the uniqueness of names is.
     found = Tag.objects.alias(folded=Lower("name")).filter(
         audience=audience, folded=Lower(Value(name))
     )
-    return found.exclude(pk=excluding).order_by("pk").first()
+    carried = Exists(TaggedAnnotation.objects.filter(tag=OuterRef("pk")))
+    return found.exclude(pk=excluding).annotate(carried=carried).order_by("pk").first()
 
 
 def _sweep(audience: str, name: str) -> None:
