@@ -244,7 +244,7 @@ def _paragraphs(
     queryset = index_for(Paragraph).index_queryset().exclude(article_id__in=exclude_articles)
     for start in range(0, len(ids), chunk_size):
         chunk = list(queryset.filter(**{lookup: ids[start : start + chunk_size]}))
-        tokens = paragraph_tag_tokens({p.article_id for p in chunk})
+        tokens = _tag_tokens((p.pk, p.article_id, p.position) for p in chunk)
         for paragraph in chunk:
             paragraph.tag_tokens = tokens.get(paragraph.pk, set())
             yield paragraph
@@ -256,48 +256,45 @@ def _annotations(ids: list[int]) -> Iterator[Annotation]:
         yield from queryset.filter(pk__in=ids[start : start + QUERY_CHUNK])
 
 
-def paragraph_tag_tokens(article_ids: Iterable[int]) -> dict[int, set[str]]:
-    """For each paragraph of these articles, the tag tokens of the annotations covering it."""
-    article_ids = list(article_ids)
-    if not article_ids:
-        return {}
-    return _tag_tokens(
-        TaggedAnnotation.objects.filter(content_object__article_id__in=article_ids),
-        Paragraph.objects.filter(article_id__in=article_ids),
-    )
-
-
 def tag_tokens_of(paragraph_ids: Iterable[int]) -> dict[int, set[str]]:
     """The tag tokens of these paragraphs as the database has them now (a paragraph that
     no longer exists has none)."""
     paragraphs = Paragraph.objects.filter(pk__in=list(paragraph_ids))
-    article_ids = set(paragraphs.values_list("article_id", flat=True))
-    tagged = TaggedAnnotation.objects.filter(content_object__article_id__in=article_ids)
-    return _tag_tokens(tagged, paragraphs)
+    return _tag_tokens(paragraphs.order_by().values_list("pk", "article_id", "position"))
 
 
-def _tag_tokens(tagged, paragraphs) -> dict[int, set[str]]:
-    spans = defaultdict(list)
-    found = tagged.exclude(content_object__anchor=Annotation.Anchor.ORPHANED).values_list(
-        "content_object__article_id",
-        "content_object__start_paragraph__position",
-        "content_object__end_paragraph__position",
-        "content_object__audience",
-        "tag__slug",
-    )
-    for article_id, first, last, audience, slug in found:
-        if first is not None and last is not None:
-            spans[article_id].append((first, last, tagging.token(audience, slug)))
-    if not spans:
+def _tag_tokens(placed: Iterable[tuple[int, int, int]]) -> dict[int, set[str]]:
+    """For each paragraph given as (pk, article id, position), the tag tokens of the
+    annotations covering it. Each tagging that may reach them is read once and its span
+    walked: a search while the index is behind asks this of every pending paragraph, and
+    comparing each paragraph with every span of its article grew with the article's
+    annotations times the paragraphs asked about."""
+    at = {(article_id, position): pk for pk, article_id, position in placed}
+    if not at:
         return {}
-    tokens: dict[int, set[str]] = defaultdict(set)
-    positions = paragraphs.filter(article_id__in=list(spans)).values_list(
-        "pk", "article_id", "position"
+    positions = [position for _, position in at]
+    found = (
+        TaggedAnnotation.objects.filter(
+            content_object__article_id__in={article_id for article_id, _ in at},
+            content_object__start_paragraph__position__lte=max(positions),
+            content_object__end_paragraph__position__gte=min(positions),
+        )
+        .exclude(content_object__anchor=Annotation.Anchor.ORPHANED)
+        .values_list(
+            "content_object__article_id",
+            "content_object__start_paragraph__position",
+            "content_object__end_paragraph__position",
+            "content_object__audience",
+            "tag__slug",
+        )
     )
-    for pk, article_id, position in positions:
-        for first, last, tag in spans[article_id]:
-            if first <= position <= last:
-                tokens[pk].add(tag)
+    tokens: dict[int, set[str]] = defaultdict(set)
+    for article_id, first, last, audience, slug in found:
+        token = tagging.token(audience, slug)
+        for position in range(first, last + 1):
+            pk = at.get((article_id, position))
+            if pk is not None:
+                tokens[pk].add(token)
     return tokens
 
 

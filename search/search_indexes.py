@@ -92,9 +92,9 @@ class ParagraphIndex(indexes.SearchIndex, indexes.Indexable):
         # search.indexing attaches the tokens in bulk; one paragraph alone asks the database.
         tokens = getattr(paragraph, "tag_tokens", None)
         if tokens is None:
-            from search.indexing import paragraph_tag_tokens
+            from search.indexing import tag_tokens_of
 
-            tokens = paragraph_tag_tokens([paragraph.article_id]).get(paragraph.pk, set())
+            tokens = tag_tokens_of([paragraph.pk]).get(paragraph.pk, set())
         return " ".join(sorted(tokens))
 
 
