@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load.py [--writers 16] [--searchers 4] [--requests 6000]
         [--seconds 120] [--index-updates worker|inline] [--kill-worker] [--database-url URL]
+        [--workers 4] [--threads 4]
 
 Starts gunicorn as `make serve` does (4 workers of 4 threads, and its index worker) on a
 free loopback port with its own data directory. Writers create, edit and delete their own
@@ -33,12 +34,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu import Snapshot  # noqa: E402
 from bench.load_clients import Client, Tally, percentile, searcher, writer  # noqa: E402
 
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 WORKERS = 4
-THREADS = 4  # as `make serve`
+THREADS = 4  # as `make serve`; --workers and --threads to try others
 
 SETUP = """
 import json, django
@@ -121,12 +123,13 @@ def workers_of(master: int) -> list[int]:
     return [int(pid) for pid in result.stdout.split()]
 
 
-def start_server(env: dict, port: int, index_updates: str) -> subprocess.Popen:
+def start_server(args, env: dict, port: int) -> subprocess.Popen:
     return subprocess.Popen(
         [GUNICORN, "-c", "python:commonplace.gunicorn_conf", "commonplace.wsgi",
-         "--workers", str(WORKERS), "--threads", str(THREADS), "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--threads", str(args.threads),
+         "--bind", f"127.0.0.1:{port}",
          "--timeout", "60", "--graceful-timeout", "5"],
-        cwd=ROOT, env={**env, "INDEX_UPDATES": index_updates},
+        cwd=ROOT, env={**env, "INDEX_UPDATES": args.index_updates},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 
@@ -175,12 +178,14 @@ def run(args) -> dict:
         manage(env, "update_index")
         setup = python(env, SETUP.format(clients=args.writers + args.searchers))
         port = free_port()
-        server = start_server(env, port, args.index_updates)
+        server = start_server(args, env, port)
         try:
             wait_until_served(port)
             tally, stop = Tally(), threading.Event()
             tally.limit = args.requests
             threads = clients(args, port, setup, tally, stop)
+            processes = server_processes(server.pid)
+            cpu_before = Snapshot.take(*processes)
             started = time.perf_counter()
             for thread in threads:
                 thread.start()
@@ -191,6 +196,7 @@ def run(args) -> dict:
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - started
+            cpu = Snapshot.take(*processes).since(cpu_before)
             lag = python(env, LAG)
             # Inline, rows a killed worker left wait for the next write: make one.
             made = Client(port, setup["tokens"][0]).request(
@@ -204,7 +210,7 @@ def run(args) -> dict:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
-    return summary(args, tally, elapsed, lag, after, caught_up, killed)
+    return {**summary(args, tally, elapsed, lag, after, caught_up, killed), "cpu": cpu}
 
 
 def kill_a_worker(args, server, tally: Tally, started: float) -> int:
@@ -214,6 +220,13 @@ def kill_a_worker(args, server, tally: Tally, started: float) -> int:
     killed = random.Random(1).choice(web_workers)
     os.kill(killed, signal.SIGKILL)
     return killed
+
+
+def server_processes(master: int) -> tuple[list[int], list[int]]:
+    """(web workers, index workers) started by gunicorn's master."""
+    children = workers_of(master)
+    index = [pid for pid in children if is_index_worker(pid)]
+    return [pid for pid in children if pid not in index], index
 
 
 def is_index_worker(pid: int) -> bool:
@@ -281,11 +294,22 @@ def report(r: dict) -> str:
         f"lost writes: **{r['lost_writes']}**; "
         f"deleted but still stored: {r['deleted_but_present']}; "
         f"stored without an acknowledgement: {r['unacknowledged_but_stored']}",
+        cpu_line(r),
         f"- index lag when the clients stopped: {lag['pending']} updates pending, the oldest "
         f"{lag['oldest_seconds']:.2f} s old; caught up {r['caught_up_seconds']:.1f} s later; "
         f"drift then: **{r['drift']}** ({r['pending_at_end']} pending)",
     ]
     return "\n".join(lines)
+
+
+def cpu_line(r: dict) -> str:
+    cpu, served = r["cpu"], r["requests"] or 1
+    return (
+        f"- CPU ({cpu['cores']} cores, {cpu['busy_share']:.0%} busy): web workers "
+        f"{cpu['web']:.0f} s (**{1000 * cpu['web'] / served:.1f} ms a request**), index "
+        f"worker {cpu['index']:.0f} s, load clients {cpu['clients']:.0f} s, the rest "
+        f"(database, system) {cpu['rest']:.0f} s"
+    )
 
 
 def main() -> None:
@@ -296,6 +320,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--index-updates", choices=("worker", "inline"), default="worker")
     parser.add_argument("--kill-worker", action="store_true")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn's")
+    parser.add_argument("--threads", type=int, default=THREADS, help="each worker's")
     parser.add_argument("--database-url", help="default: SQLite in a temporary data directory")
     args = parser.parse_args()
     result = run(args)

@@ -141,6 +141,7 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, LockedWriting, WhooshSearch
             except Exception as error:
                 raise SearchUnavailable("the search index cannot be read") from error
         self._local.searcher = searcher
+        self.caches.keep_only_segments_of(searcher)
         return searcher
 
     def whoosh_query(self, tree: syntax.Node | None) -> wq.Query:

@@ -1,10 +1,16 @@
 """What a Whoosh backend keeps between searches, in one object of its own.
 
-Per segment reader (which lives as long as its segment: searchers refreshed after a
-commit reuse the readers of unchanged segments): per-document lists (column values,
-field lengths, tagged documents) and column readers. Per searcher (which lives until a
-commit replaces it): the sets of documents that masks and audiences stand for. Kept by
-weak reference, so whatever Whoosh lets go of is dropped here too.
+Per segment (whose files never change once written): per-document lists read from them
+(column values, field lengths, tagged documents), until a searcher no longer reads that
+segment (merged away). Per segment reader: column readers, which read its open files.
+Per searcher (which lives until a commit replaces it): the sets of documents that masks
+and audiences stand for. Readers and searchers are kept by weak reference, so whatever
+Whoosh lets go of is dropped here too.
+
+Whoosh 2.7 opens every segment afresh when a searcher is refreshed after a commit: it
+means to reuse the readers of unchanged segments, but looks them up by generation rather
+than by segment id, and never finds one. Kept per reader, the lists were read again after
+every commit, which under steady writes is before nearly every search.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ KEPT_DOCUMENT_SETS = 64
 class SegmentCaches:
     def __init__(self) -> None:
         self._by_reader: WeakKeyDictionary = WeakKeyDictionary()
+        self._by_segment: dict[str, dict] = {}
         self._by_searcher: WeakKeyDictionary = WeakKeyDictionary()
         self._lock = threading.Lock()
 
@@ -35,15 +42,33 @@ class SegmentCaches:
             found = kept[key] = build()
         return found
 
+    def segment_data(self, reader, key: tuple, build: Callable):
+        """build(), once per segment and key: for what is read from the segment's files
+        alone (not its deletions, which change), whichever reader asks."""
+        with self._lock:
+            kept = self._by_segment.setdefault(reader.segment().segment_id(), {})
+        found = kept.get(key)
+        if found is None:
+            found = kept[key] = build()
+        return found
+
+    def keep_only_segments_of(self, searcher) -> None:
+        """Forget what was kept of segments this searcher (the newest) does not read."""
+        segments = (leaf.segment() for leaf, _ in searcher.reader().leaf_readers())
+        current = {segment.segment_id() for segment in segments if segment is not None}
+        with self._lock:
+            for segment in self._by_segment.keys() - current:
+                del self._by_segment[segment]
+
     def values(self, reader, fieldname: str) -> list:
         """Every document's value of a column field in one segment."""
-        return self.kept(
+        return self.segment_data(
             reader, ("values", fieldname), lambda: list(reader.column_reader(fieldname))
         )
 
     def lengths(self, reader, fieldname: str) -> list[int]:
         """Every document's length in a field in one segment, as BM25F reads it."""
-        return self.kept(
+        return self.segment_data(
             reader,
             ("lengths", fieldname),
             lambda: [

@@ -185,7 +185,7 @@ def count_facets(
 
 def _tagged_documents(caches: SegmentCaches, reader) -> dict[int, str]:
     """The tag tokens of the documents of one segment that have any: a few among many."""
-    return caches.kept(
+    return caches.segment_data(
         reader,
         ("tagged", TAGS_FIELD),
         lambda: {d: tokens for d, tokens in enumerate(caches.values(reader, TAGS_FIELD)) if tokens},
@@ -222,8 +222,7 @@ def sorted_by(caches: SegmentCaches, names) -> MultiFacet | None:
 
 class _CachedColumnCategorizer(ColumnCategorizer):
     """Whoosh opens a column reader per facet per search (about 5 ms each on 40,000
-    paragraphs). Keep it per segment reader, which outlives searches until its segment
-    changes."""
+    paragraphs). Keep it per segment reader, which outlives searches until a commit."""
 
     def __init__(self, global_searcher, fieldname, reverse, caches: SegmentCaches):
         super().__init__(global_searcher, fieldname, reverse)
