@@ -7,6 +7,7 @@ The master starts `manage.py index_worker` before it forks the web workers and s
 process manager, run the two as separate services instead (README, "Running it").
 """
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,10 @@ from pathlib import Path
 MANAGE = Path(__file__).resolve().parent.parent / "manage.py"
 # Long enough for the index worker to finish a batch of 2,000 rows.
 STOP_SECONDS = 30
+# Web workers yield the CPU to the index worker (and the database) when both want it:
+# a busy server otherwise starves the one process that keeps search fresh, and the lag,
+# which every search pays for and an author waits on, grows with the load.
+WEB_WORKER_NICENESS = 5
 
 _index_worker: subprocess.Popen | None = None
 
@@ -21,6 +26,10 @@ _index_worker: subprocess.Popen | None = None
 def on_starting(server) -> None:
     global _index_worker
     _index_worker = subprocess.Popen([sys.executable, str(MANAGE), "index_worker"])
+
+
+def post_fork(server, worker) -> None:
+    os.nice(WEB_WORKER_NICENESS)
 
 
 def on_exit(server) -> None:

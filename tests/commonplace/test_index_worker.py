@@ -4,6 +4,7 @@ run in the test; tests/commonplace/test_index_worker_processes.py kills a real o
 
 import json
 import threading
+import time
 
 import pytest
 from haystack import connections
@@ -51,7 +52,7 @@ def notes_found(client, word: str) -> int:
 
 
 def run_until_idle(**options) -> IndexWorker:
-    worker = IndexWorker(poll_seconds=0, **options)
+    worker = IndexWorker(**{"poll_seconds": 0, "gather_seconds": 0, **options})
     worker.run(threading.Event(), until_idle=True)
     return worker
 
@@ -156,3 +157,30 @@ def test_a_stop_finishes_the_batch_under_way_and_takes_no_more(worker_mode, monk
     report = IndexWorker(poll_seconds=0).run(stop)
     assert report.rows == 1
     assert list(PendingIndexUpdate.objects.values_list("object_id", flat=True)) == [2]
+
+
+def test_batches_in_a_row_are_gathered_apart(worker_mode, monkeypatch):
+    """Under steady writes each batch waits for the next rows to gather, rather than
+    committing whatever one row at a time brings; the first batch does not wait."""
+    from search import indexing
+
+    starts = []
+    apply_batch = indexing._apply_batch
+
+    def timed(search):
+        started = time.monotonic()
+        applied = apply_batch(search)
+        if applied:
+            starts.append(started)
+        if 0 < len(starts) < 3:
+            outbox.articles_changed([1])  # rows keep coming as batches are applied
+        return applied
+
+    monkeypatch.setattr(indexing, "_apply_batch", timed)
+    outbox.articles_changed([1])
+    began = time.monotonic()
+    worker = run_until_idle(gather_seconds=0.3)
+    assert worker.report.rows == 3
+    assert starts[0] - began < 0.3
+    gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
+    assert len(gaps) == 2 and all(gap >= 0.3 for gap in gaps)
