@@ -2,6 +2,7 @@
 worker applies everyone's rows in batches. Here in one process, with the worker's loop
 run in the test; tests/commonplace/test_index_worker_processes.py kills a real one."""
 
+import itertools
 import json
 import threading
 import time
@@ -182,5 +183,5 @@ def test_batches_in_a_row_are_gathered_apart(worker_mode, monkeypatch):
     worker = run_until_idle(gather_seconds=0.3)
     assert worker.report.rows == 3
     assert starts[0] - began < 0.3
-    gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert len(gaps) == 2 and all(gap >= 0.3 for gap in gaps)
