@@ -125,7 +125,8 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, LockedWriting, WhooshSearch
         if not self.setup_complete:
             self._check_index_is_there()
             self.setup()
-        searcher, self._local.searcher = getattr(self._local, "searcher", None), None
+        previous = searcher = getattr(self._local, "searcher", None)
+        self._local.searcher = None
         if searcher is not None:
             try:
                 searcher = searcher.refresh()
@@ -141,7 +142,8 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, LockedWriting, WhooshSearch
             except Exception as error:
                 raise SearchUnavailable("the search index cannot be read") from error
         self._local.searcher = searcher
-        self.caches.keep_only_segments_of(searcher)
+        if searcher is not previous:  # a commit since: segments may have been merged away
+            self.caches.keep_only_segments_of(searcher)
         return searcher
 
     def whoosh_query(self, tree: syntax.Node | None) -> wq.Query:

@@ -35,18 +35,16 @@ class SegmentCaches:
 
     def kept(self, reader, key: tuple, build: Callable):
         """build(), once per segment reader and key."""
-        with self._lock:
-            kept = self._by_reader.setdefault(reader, {})
-        found = kept.get(key)
-        if found is None:
-            found = kept[key] = build()
-        return found
+        return self._kept(self._by_reader, reader, key, build)
 
     def segment_data(self, reader, key: tuple, build: Callable):
         """build(), once per segment and key: for what is read from the segment's files
         alone (not its deletions, which change), whichever reader asks."""
+        return self._kept(self._by_segment, reader.segment().segment_id(), key, build)
+
+    def _kept(self, table, owner, key: tuple, build: Callable):
         with self._lock:
-            kept = self._by_segment.setdefault(reader.segment().segment_id(), {})
+            kept = table.setdefault(owner, {})
         found = kept.get(key)
         if found is None:
             found = kept[key] = build()
