@@ -32,9 +32,10 @@ POLL_SECONDS = 0.1
 # After a failure (the database or the index unreachable), wait this long and try again.
 RETRY_SECONDS = 2.0
 # Between two batches in a row, let the next gather this long: each commit costs a segment
-# written and small ones merged whatever it carries, so under steady writes a batch of
-# every row at once cost the index worker twice the CPU per row of batches half a second
-# apart. A new note still reaches search well within the 2 s an author may wait.
+# written and small ones merged whatever it carries, so under steady writes batches taken
+# as fast as rows came cost the index worker about a third more CPU for the same rows than
+# batches half a second apart (bench/load.py). A new note still reaches search well within
+# the 2 s an author may wait.
 GATHER_SECONDS = 0.5
 
 
