@@ -37,7 +37,7 @@ class ArticleAdmin(TellsTheIndex, admin.ModelAdmin):
     list_display = ["title", "author", "publication", "issue_date", "source", "order"]
     list_filter = ["publication", "issue_date", "author"]
     search_fields = ["title", "standfirst", "author", "issue_title", "source"]
-    readonly_fields = ["content_hash", "created", "modified"]
+    readonly_fields = ["citation_key", "content_hash", "created", "modified"]
     date_hierarchy = "issue_date"
     inlines = [SectionInline]
 

@@ -26,6 +26,11 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
+    class PublicationType(models.TextChoices):
+        # What a reference manager calls it: CSL article-magazine or article-newspaper.
+        MAGAZINE = "magazine", "Magazine"
+        NEWSPAPER = "newspaper", "Newspaper"
+
     title = models.TextField()
     slug = models.SlugField(max_length=255, unique=True)
     standfirst = models.TextField(blank=True)
@@ -34,6 +39,21 @@ class Article(models.Model):
     publication = models.CharField(max_length=255, blank=True)
     issue_date = models.DateField(null=True, blank=True, db_index=True)
     issue_title = models.TextField(blank=True)
+    publication_type = models.CharField(
+        max_length=16, choices=PublicationType.choices, default=PublicationType.MAGAZINE
+    )
+    citation_key = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="What writing cites it by (giddens2010rise): given once, never changed.",
+    )
+    original_url = models.URLField(
+        "original URL",
+        max_length=2000,
+        blank=True,
+        help_text="Where the article was first published, when its source says so.",
+    )
+    doi = models.CharField("DOI", max_length=255, blank=True)
     source = models.CharField(
         "source file",
         max_length=500,

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from dateutil import parser as dateutil_parser
 
@@ -51,6 +52,13 @@ _FOOTER = re.compile(
     r"(?:the )?(?P<publication>[^,]{1,200}?)(?:,\s*(?P<issue_title>.*?))?\s*$",
     re.IGNORECASE,
 )
+# Where the article first appeared, on a line of its own: a bare address, or one after
+# "Source:", "URL:" or "Link:" (what clipping tools write).
+_ORIGINAL_URL = re.compile(
+    r"^(?:(?:source|url|original url|link|read online)\s*:\s*)?(?P<url>https?://[^\s<>\"]+)$",
+    re.IGNORECASE,
+)
+MAX_URL_CHARS = 2000
 _HEADING = re.compile(r"^(?P<number>\d{1,3})\.\s+(?P<title>\S.*)$")
 _CORRECTION = re.compile(r"^corrections?\s*:", re.IGNORECASE)
 _BIO = re.compile(
@@ -89,6 +97,7 @@ class ParsedArticle:
     publication: str = ""
     issue_date: date | None = None
     issue_title: str = ""
+    original_url: str = ""
     sections: list[ParsedSection] = field(default_factory=list)
     order: int = 0
     line: int = 1
@@ -110,6 +119,8 @@ class ParsedArticle:
             self.issue_title,
             [[s.number, s.title, [[p.text, p.kind] for p in s.paragraphs]] for s in self.sections],
         ]
+        if self.original_url:  # only when there is one, so earlier digests stay as they were
+            content.append(self.original_url)
         encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
@@ -196,6 +207,22 @@ def parse_footer(line: str) -> dict | None:
     }
 
 
+def parse_original_url(line: str) -> str | None:
+    """The address on a line that holds only a web address (perhaps after 'Source:')."""
+    text = trim(line)
+    if len(text) > MAX_URL_CHARS:
+        return None
+    match = _ORIGINAL_URL.match(text)
+    if not match:
+        return None
+    url = match["url"]
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # a malformed address (an unclosed IPv6 bracket) is text
+        return None
+    return url if "." in host else None
+
+
 def parse_issue_date(text: str) -> date | None:
     if not re.search(r"\d{4}", text):
         return None
@@ -211,6 +238,7 @@ class _ArticleBuilder:
     def __init__(self, order: int):
         self.order = order
         self.lines: list[tuple[int, str]] = []
+        self.original_url = ""
 
     def add(self, number: int, text: str) -> None:
         self.lines.append((number, text))
@@ -221,6 +249,7 @@ class _ArticleBuilder:
     def finish(self, footer: dict | None, footer_line: int | None) -> ParsedArticle:
         first_line, title = self.lines[0]
         article = ParsedArticle(title=title, order=self.order, line=first_line)
+        article.original_url = self.original_url
         body = self.lines[1:]
         if body and not parse_heading(body[0][1]) and not _CORRECTION.match(body[0][1]):
             article.standfirst = body.pop(0)[1]
@@ -270,11 +299,23 @@ class _ArticleBuilder:
 
 
 def parse_lines(lines: Iterable[str]) -> Iterator[ParsedArticle]:
-    """Yield articles one at a time as their footers are reached."""
+    """Yield articles one at a time as their footers are reached (an article waits for
+    the line after its footer, which may give the address it first appeared at)."""
     builder = _ArticleBuilder(order=0)
+    finished: ParsedArticle | None = None
     for number, raw in enumerate(lines, start=1):
         text = trim(raw)
         if not text or is_furniture(text):
+            continue
+        url = parse_original_url(text)
+        if url and finished is not None and not finished.original_url:
+            finished.original_url = url
+            continue
+        if finished is not None:
+            yield finished
+            finished = None
+        if url and not builder.original_url:
+            builder.original_url = url
             continue
         footer = parse_footer(text)
         if footer is None:
@@ -282,8 +323,10 @@ def parse_lines(lines: Iterable[str]) -> Iterator[ParsedArticle]:
             continue
         if not builder:
             raise ParseError(f"line {number}: a footer with no article before it")
-        yield builder.finish(footer, number)
+        finished = builder.finish(footer, number)
         builder = _ArticleBuilder(order=builder.order + 1)
+    if finished is not None:
+        yield finished
     if builder:
         yield builder.finish(None, None)
 

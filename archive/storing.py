@@ -16,7 +16,7 @@ from django.db.models import F
 from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 
-from archive import parsing
+from archive import citekeys, parsing
 from archive.models import Article, Paragraph, Section
 from archive.parsing import ParsedArticle
 
@@ -115,8 +115,14 @@ def unique_slug(title: str, exclude_pk: int | None = None) -> str:
     return slug
 
 
+def unique_citation_key(parsed: ParsedArticle) -> str:
+    """A new article's key; a stored one keeps the key it was given (archive.citekeys)."""
+    base = citekeys.base_key(parsed.author, parsed.issue_date, parsed.title, parsed.publication)
+    return citekeys.unique_key(base, lambda key: Article.objects.filter(citation_key=key).exists())
+
+
 def _article_fields(parsed: ParsedArticle, source: str) -> dict:
-    return {
+    fields = {
         "title": parsed.title,
         "standfirst": parsed.standfirst,
         "author": parsed.author,
@@ -128,11 +134,18 @@ def _article_fields(parsed: ParsedArticle, source: str) -> dict:
         "order": parsed.order,
         "content_hash": parsed.content_hash(),
     }
+    # A source that does not say where the article first appeared leaves the URL that
+    # was found for it (manage.py import_references) as it is.
+    if parsed.original_url:
+        fields["original_url"] = parsed.original_url
+    return fields
 
 
 def _create_article(parsed: ParsedArticle, source: str, stored: Stored) -> Article:
     article = Article.objects.create(
-        slug=unique_slug(parsed.title), **_article_fields(parsed, source)
+        slug=unique_slug(parsed.title),
+        citation_key=unique_citation_key(parsed),
+        **_article_fields(parsed, source),
     )
     sections = Section.objects.bulk_create(
         Section(article=article, number=s.number, title=s.title, order=index)

@@ -14,4 +14,5 @@ urlpatterns = [
 api_urlpatterns = [
     path("articles", api.ArticleList.as_view(), name="articles"),
     path("articles/<slug:slug>", api.ArticleDetail.as_view(), name="article"),
+    path("articles/<slug:slug>/citation", api.ArticleCitation.as_view(), name="article-citation"),
 ]
