@@ -333,3 +333,39 @@ def test_read_articles_streams_a_file():
         first = next(articles)
         assert first.title == "The rise and fall of New Labour"
         assert next(articles).order == 1
+
+
+# Where an article first appeared --------------------------------------------------------
+
+
+def test_an_address_after_the_footer_is_the_articles_original():
+    text = (
+        "A title\n\nA standfirst.\n\nBody.\n\n"
+        "This article first appeared in the 17 May 2010 issue of the New Statesman\n"
+        "https://www.newstatesman.com/politics/2010/05/rise-and-fall\n\n"
+        "Next title\n\nIts standfirst.\n\nSource: https://example.com/next?id=2\n\nBody two.\n"
+    )
+    first, second = parsing.parse_text(text)
+    assert first.original_url == "https://www.newstatesman.com/politics/2010/05/rise-and-fall"
+    assert second.original_url == "https://example.com/next?id=2"
+    assert [p.text for p in first.paragraphs] == ["Body."]
+    assert [p.text for p in second.paragraphs] == ["Body two."]
+    assert second.title == "Next title"
+
+
+def test_an_address_in_a_sentence_or_without_a_host_is_text():
+    text = "A title\n\nStandfirst.\n\nSee https://example.com for more.\n\nhttp://localhost\n"
+    (article,) = parsing.parse_text(text)
+    assert article.original_url == ""
+    assert [p.text for p in article.paragraphs] == [
+        "See https://example.com for more.",
+        "http://localhost",
+    ]
+
+
+def test_the_content_hash_of_an_article_without_an_address_is_unchanged():
+    """Digests stored before articles had addresses still match: no spurious updates."""
+    (article,) = parsing.parse_text("A title\n\nStandfirst.\n\nBody.\n")
+    before = article.content_hash()
+    article.original_url = "https://example.com/a"
+    assert article.content_hash() != before
