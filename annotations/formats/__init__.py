@@ -19,6 +19,7 @@ from annotations.formats.docx import DocxExporter
 from annotations.formats.json import JsonExporter
 from annotations.formats.jsonld import JsonLdExporter
 from annotations.formats.markdown import MarkdownExporter
+from annotations.formats.references import BibtexExporter, CslJsonExporter, RisExporter
 
 __all__ = [
     "FORMATS",
@@ -37,6 +38,9 @@ FORMATS: dict[str, type[Exporter]] = {
     "jsonld": JsonLdExporter,
     "md": MarkdownExporter,
     "docx": DocxExporter,
+    "csl-json": CslJsonExporter,
+    "bibtex": BibtexExporter,
+    "ris": RisExporter,
 }
 
 

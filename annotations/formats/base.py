@@ -45,14 +45,20 @@ def issue_date(article) -> str:
     return f"{article.issue_date.day} {article.issue_date:%B %Y}" if article.issue_date else ""
 
 
-def paragraphs_cited(annotation: Annotation) -> str:
-    """Where the passage is: ¶12, or ¶6–7 (an en dash) for one that runs on; "" if lost."""
+def paragraph_range(annotation: Annotation) -> str:
+    """The paragraphs the passage spans: 12, or 6–7 (an en dash); "" if it was lost."""
     start, end = annotation.start_paragraph, annotation.end_paragraph
     if start is None:
         return ""
     if end is None or end.position == start.position:
-        return f"¶{start.position}"
-    return f"¶{start.position}–{end.position}"
+        return str(start.position)
+    return f"{start.position}–{end.position}"
+
+
+def paragraphs_cited(annotation: Annotation) -> str:
+    """Where the passage is: ¶12, or ¶6–7 for one that runs on; "" if lost."""
+    paragraphs = paragraph_range(annotation)
+    return f"¶{paragraphs}" if paragraphs else ""
 
 
 def citation(annotation: Annotation) -> str:
