@@ -12,6 +12,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from annotations import fragments
 from annotations.anchoring import ArticleText, Passage, Position
 from annotations.notes import note_as_text, render_note
 from annotations.permissions import Viewer, audience_expression
@@ -237,6 +238,22 @@ class Annotation(models.Model):
     def url_on(self, article_url: str) -> str:
         """Its place on its article's page, whose URL is given: made once for many."""
         return f"{article_url}?annotation={self.pk}"
+
+    def get_permalink(self) -> str:
+        """Its stable address, by uid: the same on every server it is imported into, and
+        whatever becomes of its article's slug or its own id."""
+        return reverse("annotations:permalink", kwargs={"uid": self.uid})
+
+    def original_passage_url(self) -> str:
+        """A link to the passage in the page the article first appeared on (a text
+        fragment); "" when the article has no original address or the passage was lost."""
+        start, end = self.start_paragraph, self.end_paragraph
+        if not self.article.original_url or start is None or end is None:
+            return ""
+        passage = fragments.Passage(
+            start.text, self.start_offset, end.text, self.end_offset, start.pk == end.pk
+        )
+        return fragments.link(self.article.original_url, passage)
 
     @property
     def orphaned(self) -> bool:

@@ -1,3 +1,4 @@
+import uuid
 from functools import cached_property
 
 from django.db import transaction
@@ -51,6 +52,10 @@ class TagLinkSerializer(serializers.Serializer):
     url = serializers.CharField(source="get_absolute_url", help_text="The tag's page.")
 
 
+# An unsaved annotation whose uid is all zeros: its permalink is every permalink's pattern.
+_PERMALINK_OF_NONE = Annotation(uid=uuid.UUID(int=0))
+
+
 class AnnotationSerializer(serializers.ModelSerializer):
     article = ArticleRefSerializer(read_only=True)
     paragraph = serializers.IntegerField(
@@ -89,6 +94,14 @@ class AnnotationSerializer(serializers.ModelSerializer):
     )
     user = serializers.CharField(source="owner.username", read_only=True)
     url = serializers.SerializerMethodField(help_text="The annotation in the reader.")
+    permalink = serializers.SerializerMethodField(
+        help_text="Its stable public address, by uid: opens the reader on it for whoever "
+        "may see it."
+    )
+    original_passage_url = serializers.SerializerMethodField(
+        help_text="The passage in the page the article first appeared on (a text-fragment "
+        "link), or null when the article has no original address."
+    )
     orphaned = serializers.BooleanField(read_only=True)
     anchor = serializers.ChoiceField(
         choices=Annotation.Anchor.choices,
@@ -129,6 +142,8 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "created",
             "modified",
             "url",
+            "permalink",
+            "original_passage_url",
             "anchor",
             "orphaned",
             "version",
@@ -153,6 +168,19 @@ class AnnotationSerializer(serializers.ModelSerializer):
             self.context["request"].build_absolute_uri(annotation.article.get_absolute_url()),
         )
         return annotation.url_on(article_url)
+
+    def get_permalink(self, annotation: Annotation) -> str:
+        # Reversed once per answer, like the article URLs above: the uid is its only part
+        # that differs from one annotation to the next.
+        template = self.context.get("permalink_template") or self.context.setdefault(
+            "permalink_template",
+            self.context["request"].build_absolute_uri(_PERMALINK_OF_NONE.get_permalink()),
+        )
+        return template.replace(str(_PERMALINK_OF_NONE.uid), str(annotation.uid))
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_original_passage_url(self, annotation: Annotation) -> str | None:
+        return annotation.original_passage_url() or None
 
     @extend_schema_field(TagLinkSerializer(many=True))
     def get_tag_links(self, annotation: Annotation) -> list[dict]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("annotations/<int:pk>/delete/", editing.annotation_delete, name="delete"),
     # Outside /tags/ so that no tag's slug can shadow it.
     path("annotations/tags/rename/", views.tag_rename, name="tag-rename"),
+    path("a/<uuid:uid>/", views.permalink, name="permalink"),
     path("tags/", views.tag_list, name="tags"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("tags/<str:slug>/describe/", views.tag_describe, name="tag-describe"),

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -25,6 +27,7 @@ from annotations.models import (
 from annotations.permissions import SHARED, Viewer
 from annotations.serializers import MAX_TAG_CHARS
 from archive.models import Article
+from archive.styles import DEFAULT_STYLE
 
 ANNOTATIONS_PER_PAGE = 50
 
@@ -126,6 +129,19 @@ def _describable(viewer: Viewer, tag: Tag, family: list[Tag]) -> list[tuple[str,
 
 
 @require_GET
+@require_GET
+def permalink(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    """An annotation's stable address opens the reader on it, for whoever may see it;
+    for anyone else it is the site's ordinary 404, as if there were no such annotation
+    (no login page either: that would say there is one)."""
+    annotation = (
+        Annotation.objects.visible_to(request.user).filter(uid=uid).select_related("article")
+    ).first()
+    if annotation is None:
+        raise Http404
+    return redirect(annotation.get_absolute_url())
+
+
 def export(request: HttpRequest) -> HttpResponse:
     """Download what the reader may see, filtered as the pages filter, in one format. The
     file is built whole before a byte of it is sent, so that a download is complete, with
@@ -142,6 +158,7 @@ def export(request: HttpRequest) -> HttpResponse:
             form.title(reader.viewer),
             form.cleaned_data["group"] or "article",
             reader,
+            form.cleaned_data["style"] or DEFAULT_STYLE,
         )
         built = download.build()
     except ExportError as error:
