@@ -18,6 +18,7 @@ from annotations.models import Annotation, Tag, TaggedAnnotation
 from annotations.permissions import Viewer
 from annotations.serializers import MAX_TAG_CHARS
 from archive.models import Article
+from archive.styles import STYLES
 
 MAX_QUERY_CHARS = 200
 # More than anyone selects by hand; a request naming more is refused up front.
@@ -172,7 +173,13 @@ class ExportForm(AnnotationFilters):
         required=False,
         error_messages={"invalid_choice": f"Group by one of: {', '.join(GROUPS)}."},
     )
-    field_order = ["format", "group"]
+    style = forms.ChoiceField(
+        choices=[(name, style.label) for name, style in STYLES.items()],
+        required=False,
+        error_messages={"invalid_choice": f"Cite in one of the styles: {', '.join(STYLES)}."},
+        help_text="The reference list's style (Markdown and Word).",
+    )
+    field_order = ["format", "group", "style"]
 
 
 def _query_value(value) -> str:

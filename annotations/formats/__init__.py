@@ -19,7 +19,9 @@ from annotations.formats.docx import DocxExporter
 from annotations.formats.json import JsonExporter
 from annotations.formats.jsonld import JsonLdExporter
 from annotations.formats.markdown import MarkdownExporter
+from annotations.formats.pandoc import PandocExporter
 from annotations.formats.references import BibtexExporter, CslJsonExporter, RisExporter
+from archive.styles import DEFAULT_STYLE
 
 __all__ = [
     "FORMATS",
@@ -38,6 +40,7 @@ FORMATS: dict[str, type[Exporter]] = {
     "jsonld": JsonLdExporter,
     "md": MarkdownExporter,
     "docx": DocxExporter,
+    "pandoc": PandocExporter,
     "csl-json": CslJsonExporter,
     "bibtex": BibtexExporter,
     "ris": RisExporter,
@@ -51,6 +54,7 @@ def exporter(
     title: str,
     group: str,
     reader: Reader | None = None,
+    style: str = DEFAULT_STYLE,
 ):
     """The export of these annotations, in reading order, in the format named, for the
     reader (by default whoever runs the server). Callers pass only what the reader may
@@ -60,7 +64,7 @@ def exporter(
     except KeyError:
         raise ExportError(f"Export as one of: {', '.join(FORMATS)}.") from None
     annotations = annotations.for_display().in_document_order()
-    return exporter_class(annotations, links, title, group, reader)
+    return exporter_class(annotations, links, title, group, reader, style)
 
 
 def write_file(export: Exporter, path: Path) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from annotations.models import Annotation, tags_of
 from annotations.permissions import Viewer
+from archive.styles import DEFAULT_STYLE, STYLES
 
 CHUNK = 500
 SPOOL_BYTES = 4 * 1024 * 1024  # a built export bigger than this waits on disk
@@ -113,8 +114,15 @@ class Links:
     def article(self, annotation: Annotation) -> str:
         return self.base + annotation.article.get_absolute_url()
 
-    def api(self, annotation: Annotation) -> str:
-        return f"{self.base}/api/annotations/{annotation.pk}"
+    def permalink(self, annotation: Annotation) -> str:
+        return self.base + annotation.get_permalink()
+
+    def original_passage(self, annotation: Annotation) -> str:
+        """The passage in the page the article first appeared on; "" if unknown."""
+        return annotation.original_passage_url()
+
+    def article_page(self, article) -> str:
+        return self.base + article.get_absolute_url()
 
 
 # What every format is -------------------------------------------------------------------
@@ -132,11 +140,15 @@ class Exporter:
         title: str,
         group: str = "article",
         reader: Reader | None = None,
+        style: str = DEFAULT_STYLE,
     ):
         if group not in GROUPS:
             raise ExportError(f"Group by one of: {', '.join(GROUPS)}.")
+        if style not in STYLES:
+            raise ExportError(f"Cite in one of the styles: {', '.join(STYLES)}.")
         self.annotations, self.links, self.title, self.group = annotations, links, title, group
         self.reader = reader or Reader.operator()
+        self.style = style  # the reference list's, where a format has one
 
     def check(self) -> None:
         """Raise ExportError before anything is built, if this export cannot be made."""

@@ -10,7 +10,9 @@ from operator import attrgetter
 from django.utils import timezone
 
 from annotations.formats.base import Exporter, chunked, citation, tag_names
+from annotations.formats.references import references_of
 from annotations.models import Annotation, Tag
+from archive.styles import Reference, formatted
 
 
 class Book:
@@ -54,6 +56,18 @@ class Book:
         if self.exporter.reader.viewer.sees_nothing:
             return "no excerpts, since annotations are shown only to readers who sign in."
         return "no excerpts, since no annotation you can see matches this selection."
+
+    def links(self, annotation: Annotation) -> list[tuple[str, str]]:
+        """The ways back to an excerpt: its permalink, and the passage in the page the
+        article first appeared on, where that is known."""
+        links = [("Permalink", self.exporter.links.permalink(annotation))]
+        if original := self.exporter.links.original_passage(annotation):
+            links.append(("In the original", original))
+        return links
+
+    def references(self) -> list[Reference]:
+        """Each article the excerpts come from, once, in the export's style."""
+        return formatted(references_of(self.exporter), self.exporter.style)
 
     def under_quote(self, annotation: Annotation) -> list[str]:
         """The lines that follow an excerpt's quote: its citation, its tags, and whose it

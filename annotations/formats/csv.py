@@ -25,6 +25,8 @@ CSV_COLUMNS = [
     "created",
     "modified",
     "link",
+    "permalink",  # its stable address, by uid
+    "original_passage_url",  # the passage in the page the article first appeared on
 ]
 # Spreadsheets run a cell as a formula when its first visible character is one of these,
 # and they skip spaces, line breaks and invisible characters to find it.
@@ -69,6 +71,8 @@ class CsvExporter(Exporter):
             annotation.created.isoformat(),
             annotation.modified.isoformat(),
             self.links.reader(annotation),
+            self.links.permalink(annotation),
+            self.links.original_passage(annotation),
         ]
 
 

@@ -1,6 +1,6 @@
 """The commonplace book as a Word document: built whole in memory, so capped. Each
-excerpt is its quote, the lines under it (citation, tags, whose it is) and its note, in
-Word's own formatting (docx_notes.py)."""
+excerpt is its quote, the lines under it (citation, tags, whose it is), its note, in
+Word's own formatting (docx_notes.py), and its links; the articles' references end it."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ class DocxExporter(Exporter):
         from docx import Document
         from docx.shared import Pt
 
-        from annotations.formats.docx_notes import NoteWriter, xml_safe
+        from annotations.formats.docx_notes import NoteWriter, add_links, xml_safe
 
         book = Book(self)
         document = Document()
@@ -53,4 +53,12 @@ class DocxExporter(Exporter):
                     run = document.add_paragraph().add_run(xml_safe(line))
                     run.italic, run.font.size = True, Pt(9)
                 notes.write(annotation.note)
+                add_links(document.add_paragraph(), book.links(annotation), " · ", Pt(9))
+        if references := book.references():
+            document.add_heading("References", level=1)
+            for reference in references:
+                paragraph = document.add_paragraph()
+                for part in reference.runs:
+                    run = paragraph.add_run(xml_safe(part.text))
+                    run.italic, run.bold = "i" in part.shapes or None, "b" in part.shapes or None
         document.save(out)

@@ -175,6 +175,17 @@ def _level_style(style: str, level: int) -> str:
     return style if level == 1 else f"{style} {level}"
 
 
+def add_links(paragraph: Paragraph, links: list[tuple[str, str]], separator: str, size) -> None:
+    """Hyperlinks (label, address) in a paragraph, in small type, separated."""
+    for index, (label, url) in enumerate(links):
+        if index:
+            paragraph.add_run(separator).font.size = size
+        link = _hyperlink(paragraph, url)
+        run = paragraph.add_run(xml_safe(label))
+        run.font.size, run.font.underline, run.font.color.rgb = size, True, LINK_COLOUR
+        link.append(run._r)  # moved from the paragraph into the hyperlink
+
+
 def _hyperlink(paragraph: Paragraph, url: str):
     """A w:hyperlink at the paragraph's end, to an external relationship holding url."""
     relationship = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)

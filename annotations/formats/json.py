@@ -35,8 +35,7 @@ class JsonExporter(Exporter):
             )
         yield "\n]}\n"
 
-    @staticmethod
-    def record(annotation: Annotation) -> dict:
+    def record(self, annotation: Annotation) -> dict:
         article = annotation.article
 
         def paragraph(p):
@@ -71,8 +70,11 @@ class JsonExporter(Exporter):
             "anchor": annotation.anchor,
             "created": annotation.created.isoformat(),
             "modified": annotation.modified.isoformat(),
-            # For reading, not importing: the passage's paragraphs are cited as a range.
+            # For reading, not importing: the passage's paragraphs are cited as a range,
+            # and the ways back to it.
             "citation": citation(annotation),
+            "permalink": self.links.permalink(annotation),
+            "original_passage_url": self.links.original_passage(annotation) or None,
         }
 
 

@@ -71,18 +71,35 @@ class JsonLdExporter(Exporter):
             )
         item = {
             "@context": W3C_CONTEXT,
-            "id": self.links.api(annotation),
+            # Its IRI is its permalink: stable, public, and the same wherever it is imported.
+            "id": self.links.permalink(annotation),
             "type": "Annotation",
             "canonical": f"urn:uuid:{annotation.uid}",
             "creator": {"type": "Person", "nickname": annotation.owner.username},
             "created": _w3c_time(annotation.created),
             "modified": _w3c_time(annotation.modified),
             "motivation": _motivation(annotation, bodies),
-            "target": {"source": self.links.article(annotation), "selector": selectors},
+            "target": self.targets(annotation, selectors),
         }
         if bodies:
             item["body"] = bodies
         return item
+
+    def targets(self, annotation: Annotation, selectors: list[dict]) -> dict | list[dict]:
+        """The passage in the article here; and, where the article first appeared on
+        another page, the same passage there, named by its quote and by the text-fragment
+        link that opens it (the specific resource's IRI)."""
+        here = {"source": self.links.article(annotation), "selector": selectors}
+        original = self.links.original_passage(annotation)
+        if not original:
+            return here
+        elsewhere = {
+            "id": original,
+            "type": "SpecificResource",
+            "source": annotation.article.original_url,
+            "selector": selectors[0],
+        }
+        return [here, elsewhere]
 
 
 def _motivation(annotation: Annotation, bodies: list) -> str:

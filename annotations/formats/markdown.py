@@ -15,7 +15,8 @@ from annotations.models import Annotation
 
 class MarkdownExporter(Exporter):
     """Each excerpt a blockquote holding the quote, its citation and its tags; the note
-    after it, contained (markdown_blocks.py), so that it cannot forge any of these."""
+    after it, contained (markdown_blocks.py), so that it cannot forge any of these; its
+    links. At the end, the articles' references in the export's style."""
 
     extension = "md"
     content_type = "text/markdown; charset=utf-8"
@@ -29,7 +30,15 @@ class MarkdownExporter(Exporter):
             yield "\n" + markdown.render(markdown.heading(heading, 2))
             for annotation in excerpts:
                 yield "\n" + markdown.render(self.excerpt(book, annotation))
+        if references := book.references():
+            yield "\n" + markdown.render(markdown.heading("References", 2))
+            for reference in references:
+                yield "\n" + markdown.render(markdown.styled_paragraph(reference.runs))
 
     def excerpt(self, book: Book, annotation: Annotation) -> list[Token]:
         quoted = [*annotation.quote.split("\n\n"), *book.under_quote(annotation)]
-        return markdown.blockquote(quoted) + markdown.contained_note(annotation.note)
+        return (
+            markdown.blockquote(quoted)
+            + markdown.contained_note(annotation.note)
+            + markdown.linked_paragraph(book.links(annotation), separator=" · ")
+        )

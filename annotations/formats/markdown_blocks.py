@@ -94,6 +94,50 @@ def paragraph(text: str, *, emphasis: bool = False) -> list[Token]:
     ]
 
 
+def linked_paragraph(parts: Iterable[str | tuple[str, str]], separator: str) -> list[Token]:
+    """A paragraph of texts and links, (label, address), with a separator between them."""
+    children: list[Token] = []
+    for part in parts:
+        if children:
+            children.append(_text(separator))
+        if isinstance(part, str):
+            children.append(_text(part))
+            continue
+        label, address = part
+        children += [
+            Token("link_open", "a", 1, attrs={"href": address}),
+            _text(label),
+            Token("link_close", "a", -1),
+        ]
+    return [
+        Token("paragraph_open", "p", 1, block=True),
+        _inline(children),
+        Token("paragraph_close", "p", -1, block=True),
+    ]
+
+
+_EMPHASIS = {"i": ("em", "*"), "b": ("strong", "**")}
+
+
+def styled_paragraph(runs: Iterable) -> list[Token]:
+    """A paragraph of runs of text (archive.styles.Run), italic and bold kept."""
+    children: list[Token] = []
+    for run in runs:
+        shapes = [shape for shape in ("b", "i") if shape in run.shapes]
+        for shape in shapes:
+            tag, markup = _EMPHASIS[shape]
+            children.append(Token(f"{tag}_open", tag, 1, markup=markup))
+        children.append(_text(run.text))
+        for shape in reversed(shapes):
+            tag, markup = _EMPHASIS[shape]
+            children.append(Token(f"{tag}_close", tag, -1, markup=markup))
+    return [
+        Token("paragraph_open", "p", 1, block=True),
+        _inline(children),
+        Token("paragraph_close", "p", -1, block=True),
+    ]
+
+
 def blockquote(paragraphs: Iterable[str]) -> list[Token]:
     inside = [token for text in paragraphs if text.strip() for token in paragraph(text)]
     return [

@@ -22,7 +22,7 @@ def references_of(exporter: Exporter) -> list[dict]:
     """CSL-JSON items of the export's articles; each one's URL is its page in the reader."""
     return csl_items(
         articles_of(exporter),
-        lambda article: exporter.links.base + article.get_absolute_url(),
+        exporter.links.article_page,
         timezone.localdate(),
     )
 

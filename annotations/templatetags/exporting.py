@@ -3,6 +3,7 @@
 from django import template
 
 from annotations.permissions import Viewer
+from archive.styles import STYLES
 
 register = template.Library()
 
@@ -13,3 +14,9 @@ def reader_sees_no_annotations(context) -> bool:
     visitor, unless ANONYMOUS_READS_SHARED): an export would be an empty book."""
     request = context.get("request")
     return Viewer.of(getattr(request, "user", None)).sees_nothing
+
+
+@register.simple_tag
+def citation_styles() -> list:
+    """The styles a book's reference list can be in, the default first."""
+    return list(STYLES.values())

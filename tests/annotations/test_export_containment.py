@@ -156,7 +156,9 @@ def test_a_note_cannot_change_the_structure_of_the_book(hostile_book, group):
         if t.type == "heading_open"
     ]
     groups = ["t"] if group == "tag" else [NEW_LABOUR_TITLE, MOMENTUM_TITLE]
-    assert headings == [("h1", "Commonplace book")] + [("h2", name) for name in groups]
+    assert headings == [("h1", "Commonplace book")] + [("h2", name) for name in groups] + [
+        ("h2", "References")
+    ]
     # One blockquote per excerpt, in reading order, holding the quote and then its
     # citation: nothing else, and nowhere else, is a blockquote.
     excerpts = sorted(
@@ -290,7 +292,11 @@ def test_pandoc_reads_the_book_as_the_book(users):
         annotate(users.owner, "Trots?", note=note) for note in PANDOC_HOSTILE_NOTES + HOSTILE_NOTES
     ]
     document = pandoc(export("--format", "md"))
-    assert pandoc_headings(document) == [(1, "Commonplace book"), (2, MOMENTUM_TITLE)]
+    assert pandoc_headings(document) == [
+        (1, "Commonplace book"),
+        (2, MOMENTUM_TITLE),
+        (2, "References"),
+    ]
     # The whole database, for whoever runs the server: none of it is theirs.
     citations = [f"— {citation(a)}" for a in excerpts]
     assert_pandoc_reads_the_book(document, citations, whose="Annotated by owner")
@@ -326,6 +332,7 @@ def test_a_note_cannot_change_the_structure_of_the_word_book(hostile_book, tmp_p
         "Commonplace book",
         NEW_LABOUR_TITLE,
         MOMENTUM_TITLE,
+        "References",
     ]
     excerpts = sorted(
         hostile_book, key=lambda a: (a.article.issue_date, a.start_paragraph.position, a.pk)
@@ -347,6 +354,9 @@ def test_a_note_cannot_change_the_structure_of_the_word_book(hostile_book, tmp_p
     for element in ("w:drawing", "w:pict", "w:fldSimple", "w:instrText", "w:object"):
         assert element not in xml
     external = [rel.target_ref for rel in document.part.rels.values() if rel.is_external]
-    assert external and all(url.startswith(("https:", "mailto:")) for url in external), external
+    permalinks = {f"http://127.0.0.1:8000{a.get_permalink()}" for a in excerpts}
+    from_notes = [url for url in external if url not in permalinks]
+    assert permalinks <= set(external)  # the book's own links, to each excerpt
+    assert from_notes and all(url.startswith(("https:", "mailto:")) for url in from_notes)
     assert "https://tracker.example/pixel.gif" in external  # the image, as a link to it
     assert any("<script>alert(1)</script>" in text for _, text in paragraphs)  # as words

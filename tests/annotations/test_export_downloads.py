@@ -122,7 +122,7 @@ def test_a_markdown_book_by_300_tags_is_complete(users, client_for):
     assert int(response["Content-Length"]) == len(content)
     tokens = MarkdownIt("commonmark").parse(content.decode())
     headings = [text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open"]
-    assert headings[1:] == names  # each heading reads as its tag's name
+    assert headings[1:] == [*names, "References"]  # each heading reads as its tag's name
     assert sum(t.type == "blockquote_open" for t in tokens) == 302
 
 
@@ -159,7 +159,10 @@ def test_an_absurd_number_of_tags_is_refused_up_front(users, client_for):
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"format": "pdf"}, "format: Export as one of: csv, json, jsonld, md, docx."),
+        (
+            {"format": "pdf"},
+            "format: Export as one of: csv, json, jsonld, md, docx, pandoc, csl-json, bibtex, ris.",
+        ),
         ({"group": "colour"}, "group: Group by one of: article, tag."),
         ({"until": "2024-02-30"}, "until: Give a date such as 2024-05-17."),
         ({"visibility": "public"}, "visibility: Select a valid choice."),

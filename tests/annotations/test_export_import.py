@@ -49,6 +49,8 @@ def test_csv(library):
         "created": library["prawn"].created.isoformat(),
         "modified": library["prawn"].modified.isoformat(),
         "link": f"http://127.0.0.1:8000/articles/{NEW_LABOUR}/?annotation={library['prawn'].pk}",
+        "permalink": f"http://127.0.0.1:8000/a/{library['prawn'].uid}/",
+        "original_passage_url": "",
     }
     momentum = next(row for row in rows if row["quote"] == "Trots?")
     assert momentum["section"] == "1. The Bus"
@@ -127,6 +129,7 @@ def test_markdown_commonplace_book_by_article(library):
         ("h1", "Commonplace book"),
         ("h2", "The rise and fall of New Labour"),
         ("h2", "Losing Momentum: how Jeremy Corbyn’s support group ran out of steam"),
+        ("h2", "References"),
     ]
     assert sum(token.type == "blockquote_open" for token in tokens) == 5
     assert (
@@ -142,7 +145,7 @@ def test_markdown_by_tag_repeats_excerpts_under_each_tag(library):
     text = export("--format", "md", "--group-by", "tag")
     html = MarkdownIt("commonmark").render(text)
     h2 = [part.split("</h2>")[0] for part in html.split("<h2>")[1:]]
-    assert h2 == ["City", "Finance", "humour", "Untagged"]
+    assert h2 == ["City", "Finance", "humour", "Untagged", "References"]
     assert text.count("> prawn cocktail offensive to evolve") == 2
 
 

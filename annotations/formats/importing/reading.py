@@ -142,8 +142,11 @@ def _from_json(number: int, item) -> Record:
 
 def _from_jsonld(number: int, item) -> Record:
     item = _valid(schema.jsonld_validator, item)
-    target = item["target"]
-    match = _ARTICLE_PATH.search(urlparse(target["source"]).path)
+    # Several targets name the passage in several places (ours: here, and in the page
+    # the article first appeared on); the one in an article of this archive is read.
+    targets = item["target"] if isinstance(item["target"], list) else [item["target"]]
+    found = [(t, _ARTICLE_PATH.search(urlparse(t["source"]).path)) for t in targets]
+    target, match = next(((t, m) for t, m in found if m), found[0])
     if not match:
         raise RecordProblem(
             f"target.source {target['source'][:80]!r} is not an article of this archive"

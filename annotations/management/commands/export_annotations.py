@@ -9,6 +9,7 @@ from django.template.defaultfilters import pluralize
 from annotations.filters import AnnotationFilters
 from annotations.formats import FORMATS, GROUPS, ExportError, Links, Reader, exporter, write_file
 from annotations.models import Annotation
+from archive.styles import DEFAULT_STYLE, STYLES
 
 
 class Command(BaseCommand):
@@ -31,6 +32,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--group-by", choices=GROUPS, default="article", help="md and docx")
         parser.add_argument(
+            "--style", choices=list(STYLES), default=DEFAULT_STYLE, help="references in md, docx"
+        )
+        parser.add_argument(
             "--as", dest="viewer", metavar="NAME", help="only what this user may see"
         )
         parser.add_argument("--base-url", default=settings.COMMONPLACE_BASE_URL)
@@ -51,6 +55,7 @@ class Command(BaseCommand):
                 filters.title(reader.viewer),
                 options["group_by"],
                 reader,
+                options["style"],
             )
             if export.binary and not options["output"]:
                 raise CommandError(f"{options['format']} is binary: give a file with -o.")
