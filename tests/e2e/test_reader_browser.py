@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from annotations.models import Annotation
 from archive.models import Paragraph
@@ -255,3 +256,60 @@ def test_the_reader_runs_under_the_policy(page, refusals, users):
     page.goto("/admin/login/")
     assert re.search("Log in|Site administration", page.title())
     assert refusals() == []
+
+
+def test_a_permalink_opens_the_reader_on_its_highlight(page, users):
+    from archive.models import Article
+
+    Article.objects.filter(slug=NEW_LABOUR).update(original_url="https://example.com/rise")
+    noted = annotate(users.owner, "prawn cocktail", note="Permanent.", visibility="shared")
+    log_in(page, "other", "other-pass-123", "/annotations/")
+    page.goto(f"/a/{noted.uid}/")
+    page.wait_for_url(re.compile(rf"/articles/{NEW_LABOUR}/\?annotation={noted.pk}$"))
+    card = page.locator(f".annotation-popover .annotation-card[data-annotation='{noted.pk}']")
+    card.wait_for()
+    links = card.locator(".annotation-card__links a")
+    assert links.nth(0).inner_text() == "Permalink"
+    assert links.nth(0).get_attribute("href").endswith(f"/a/{noted.uid}/")
+    original = links.nth(1).get_attribute("href")
+    assert original == noted.original_passage_url()
+    assert (
+        original.startswith("https://example.com/rise#:~:text=") and "prawn%20cocktail" in original
+    )
+
+
+def _fragment_scrolls_to(page, url: str, paragraph_id: int, wait_ms: int = 5_000) -> bool:
+    page.goto("about:blank")
+    page.goto(url)
+    try:
+        page.wait_for_function("() => window.scrollY > 0", timeout=wait_ms)
+    except PlaywrightTimeout:
+        return False
+    box = page.locator(f"#p-{paragraph_id}").bounding_box()
+    return 0 <= box["y"] < 600
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        ("New Labour as such is dead", None),  # one paragraph, spelled out
+        ("Yet some of the core social", "Fundamental rethinking is needed"),  # two paragraphs
+        ("fundamental error to allow the", None),  # hyphens and commas in its context
+    ],
+)
+def test_a_text_fragment_link_scrolls_a_browser_to_the_passage(page, live_server, first, last):
+    """The link to the original, followed in Chromium: the reader's own page stands in
+    for the original, and the browser must find the passage the link names (and not
+    scroll for a passage that is not there)."""
+    from annotations.fragments import Passage, link
+
+    start = Paragraph.objects.get(text__contains=first)
+    end = Paragraph.objects.get(text__contains=last) if last else start
+    at = start.text.index(first)
+    until = end.text.index(last) + len(last) if last else at + len(first)
+    passage = Passage(start.text, at, end.text, until, one_paragraph=start.pk == end.pk)
+    page.set_viewport_size({"width": 800, "height": 600})
+    article = f"{live_server.url}/articles/{NEW_LABOUR}/"
+    assert _fragment_scrolls_to(page, link(article, passage), start.pk)
+    nowhere = Passage("No such words here", 0, "No such words here", 18, True)
+    assert not _fragment_scrolls_to(page, link(article, nowhere), start.pk, wait_ms=1_500)

@@ -103,6 +103,7 @@ export class Popover {
     if (annotation.anchor === "fuzzy") card.append(this.textChanged(annotation));
     card.append(note);
     if (annotation.tag_links.length) card.append(tagList(annotation.tag_links));
+    card.append(waysBack(annotation));
     if (annotation.can_edit) card.append(this.actions(annotation));
     return card;
   }
@@ -160,6 +161,23 @@ export class Popover {
     this.element.hidden = true;
     this.reader.announce(result.ok ? "Annotation deleted." : messageOf(result.errors));
   }
+}
+
+/** Its permalink, to cite or share, and where the server knows one, the passage in the
+ * page the article first appeared on. */
+function waysBack(annotation) {
+  const line = document.createElement("p");
+  line.className = "annotation-card__links";
+  const links = [["Permalink", annotation.permalink]];
+  if (annotation.original_passage_url) links.push(["In the original", annotation.original_passage_url]);
+  for (const [label, url] of links) {
+    const link = document.createElement("a");
+    link.href = url;
+    link.textContent = label;
+    if (line.childNodes.length) line.append(" · ");
+    line.append(link);
+  }
+  return line;
 }
 
 /** Each tag linked to its page, where the server says it is. */
