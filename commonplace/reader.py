@@ -3,7 +3,8 @@ JavaScript needs (static/js/reader/) embedded as JSON.
 
 It lives in the composition layer because it shows what three layers know: the article
 (archive), who may see, write and change which annotations (annotations), and what a
-search matched (search). Its <head> carries the metadata reference managers read
+search matched (search). It also says how to cite the article: the Cite panel
+(commonplace/citing.py) and, in its <head>, the metadata reference managers read
 (commonplace/embedded_metadata.py). Its queries are a fixed number, however many
 paragraphs and annotations the article has (tests/reader/test_reader_page.py counts them).
 """
@@ -26,6 +27,7 @@ from annotations.permissions import Viewer
 from annotations.serializers import AnnotationSerializer
 from archive.models import Article, Paragraph, Section
 from archive.references import csl_item
+from commonplace.citing import cite_panel
 from commonplace.embedded_metadata import coins, highwire_tags
 from search.highlighting import Highlighter
 from search.syntax import MAX_QUERY_CHARS, parse
@@ -44,6 +46,7 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
         "fixing": fixing,
         "article_filter": {"article": article.slug},
         "page_json": json_for_script(page_data(request, article, fixing)),
+        "cite": cite_panel(article, item),
         "citation_meta": highwire_tags(item),
         "coins": coins(item),
     }

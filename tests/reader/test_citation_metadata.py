@@ -142,6 +142,7 @@ def test_hostile_text_stays_text(client):
     assert context_object(document)["rft.atitle"] == [HOSTILE]
     # Only the page's own two scripts: the data block and the module.
     assert len(document.xpath("//script")) == 2
+    assert HOSTILE in document.get_element_by_id("cite-apa").text_content()
 
 
 def item(**fields) -> dict:
