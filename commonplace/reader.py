@@ -3,8 +3,10 @@ JavaScript needs (static/js/reader/) embedded as JSON.
 
 It lives in the composition layer because it shows what three layers know: the article
 (archive), who may see, write and change which annotations (annotations), and what a
-search matched (search). Its queries are a fixed number, however many paragraphs and
-annotations the article has (tests/reader/test_reader_page.py counts them).
+search matched (search). It also says how to cite the article: the Cite panel
+(commonplace/citing.py) and, in its <head>, the metadata reference managers read
+(commonplace/embedded_metadata.py). Its queries are a fixed number, however many
+paragraphs and annotations the article has (tests/reader/test_reader_page.py counts them).
 """
 
 import json
@@ -16,6 +18,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from annotations.anchoring import PARAGRAPH_JOINER
@@ -23,6 +26,9 @@ from annotations.models import Annotation, tags_visible_to
 from annotations.permissions import Viewer
 from annotations.serializers import AnnotationSerializer
 from archive.models import Article, Paragraph, Section
+from archive.references import csl_item
+from commonplace.citing import cite_panel
+from commonplace.embedded_metadata import coins, highwire_tags
 from search.highlighting import Highlighter
 from search.syntax import MAX_QUERY_CHARS, parse
 
@@ -32,6 +38,7 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     matches = _mark_matches(article, Highlighter(parse(query).tree)) if query else 0
     fixing = _fixing(request, article)
+    item = _cited_item(request, article)
     context = {
         "article": article,
         "query": query,
@@ -39,8 +46,18 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
         "fixing": fixing,
         "article_filter": {"article": article.slug},
         "page_json": json_for_script(page_data(request, article, fixing)),
+        "cite": cite_panel(article, item),
+        "citation_meta": highwire_tags(item),
+        "coins": coins(item),
     }
     return render(request, "commonplace/reader.html", context)
+
+
+def _cited_item(request: HttpRequest, article: Article) -> dict:
+    """The article's CSL-JSON item as cited from here: its URL this page (without the
+    query), accessed today, as the citation API has it."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    return csl_item(article, url, timezone.localdate())
 
 
 def _article_with_paragraphs(slug: str) -> Article:

@@ -12,6 +12,7 @@
 import { attach } from "./actions.js";
 import { Annotations } from "./annotations.js";
 import { AnnotationApi } from "./api.js";
+import { CitePanel } from "./cite.js";
 import { AnnotateControl } from "./control.js";
 import { AnnotationForm } from "./form.js";
 import { Highlights, readParagraphs } from "./highlight.js";
@@ -22,6 +23,9 @@ import { ArticleText } from "./passages.js";
 import { Popover } from "./popover.js";
 
 function start() {
+  // First, and apart: citing needs nothing of what annotating reads.
+  const cite = document.getElementById("cite");
+  if (cite) new CitePanel(cite);
   const dataElement = document.getElementById("reader-context");
   const root = document.querySelector(".reader");
   if (!dataElement || !root) return;
