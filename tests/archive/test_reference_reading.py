@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from archive import reference_reading
 from archive.reference_reading import ReferenceImportFailed, read_references
@@ -181,3 +183,14 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(write_file, monkeypa
     monkeypatch.setattr(reference_reading, "MAX_FILE_BYTES", 100)
     path = write_file("big.bib", BIB * 10)
     assert problems(path) == f"{path} is over the limit of 100 bytes"
+
+
+def test_the_command_says_in_one_line_why_a_file_cannot_be_read(tmp_path, db):
+    missing = tmp_path / "missing.bib"
+    with pytest.raises(CommandError) as raised:
+        call_command("import_references", str(missing))
+    assert str(raised.value) == (
+        f"Nothing was imported from {missing}: cannot read {missing}: No such file or directory"
+    )
+    with pytest.raises(CommandError, match=r"cannot read .*: Is a directory"):
+        call_command("import_references", str(tmp_path), "--format", "bibtex")
