@@ -1,4 +1,5 @@
-"""The places that change articles outside an ingest (the admin) say so here.
+"""The places that change articles outside an ingest (the admin, import_references) say
+so here.
 
 The search index follows the archive, which may not know it (layers look down): the
 composition layer connects a listener at start-up. An ingest is told its index

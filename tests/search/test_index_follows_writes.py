@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from annotations.models import Annotation, Tag
+from archive.models import Article
 from search.models import PendingIndexUpdate
 from tests.conftest import CORPUS, annotate
 
@@ -106,6 +107,16 @@ def test_an_import_is_recorded_for_the_index(users, tmp_path, tagged):
     (imported,) = Annotation.objects.all()
     assert imported.pk in recorded(Kind.ANNOTATION)
     assert imported.start_paragraph_id in recorded(Kind.PARAGRAPH)
+
+
+def test_an_import_of_references_is_recorded_for_the_index(write_file):
+    path = write_file(
+        "refs.bib",
+        "@article{k, title={The rise and fall of New Labour},"
+        " author={Giddens, Anthony and Hutton, Will}}\n",
+    )
+    call_command("import_references", str(path), stdout=io.StringIO())
+    assert recorded(Kind.ARTICLE) == {Article.objects.get(author__contains="Hutton").pk}
 
 
 def test_an_ingest_records_what_it_changed_and_applies_it(users, write_file, corpus_text):
