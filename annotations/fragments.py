@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, urldefrag
+from urllib.parse import quote, urldefrag, urlsplit
 
 # A passage longer than this is named by its first and last words, not spelled out.
 MAX_EXACT_CHARS = 300
@@ -70,7 +70,11 @@ def directive(passage: Passage) -> str:
 
 def link(original_url: str, passage: Passage) -> str:
     """The original page's address with a text fragment for the passage (any fragment
-    the address had is replaced); the address alone if the passage has no words."""
+    the address had is replaced); the address alone if the passage has no words; "" for
+    an address that is not on the web (a `javascript:` one written into the database
+    past every form's check must not become a link in a page or an export)."""
+    if urlsplit(original_url).scheme.lower() not in ("http", "https"):
+        return ""
     page, _ = urldefrag(original_url)
     text = directive(passage)
     return f"{page}#:~:{text}" if text else page

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from annotations import tagging
 from annotations.changes import annotations_changed
@@ -128,8 +128,7 @@ def _describable(viewer: Viewer, tag: Tag, family: list[Tag]) -> list[tuple[str,
     ]
 
 
-@require_GET
-@require_GET
+@require_safe  # link checkers and unfurlers ask with HEAD
 def permalink(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     """An annotation's stable address opens the reader on it, for whoever may see it;
     for anyone else it is the site's ordinary 404, as if there were no such annotation

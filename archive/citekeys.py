@@ -17,9 +17,16 @@ from string import ascii_lowercase
 
 MAX_PART_CHARS = 30
 _LEADING_ARTICLES = frozenset({"the", "a", "an"})
-_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-# Authors are separated by "and", "&", ";" or a comma between full names.
-_AUTHOR_SEPARATOR = re.compile(r"\s+(?:and|&)\s+|\s*;\s*|\s*,\s*(?=\S+\s+\S)", re.IGNORECASE)
+# Part of a name: "Martin Luther King Jr."; a reference keeps it.
+GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# After a name, not part of it: "Jon Cruddas MP"; a reference leaves it out.
+POST_NOMINALS = frozenset({"mp", "mep", "msp", "ms", "am", "qc", "kc", "obe", "mbe", "cbe"})
+_AUTHOR_SEPARATOR = re.compile(r"\s+(?:and|&)\s+|\s*;\s*", re.IGNORECASE)
+# A byline's role after a comma ("Stephen Bush, Special Correspondent") names no author.
+_ROLE = re.compile(
+    r"\b(?:correspondent|editor|reporter|writer|columnist|staff|contributor|critic)s?\b",
+    re.IGNORECASE,
+)
 
 
 def fold(text: str) -> str:
@@ -29,14 +36,41 @@ def fold(text: str) -> str:
 
 
 def split_authors(author: str) -> list[str]:
-    """'Anthony Giddens and Will Hutton' -> ['Anthony Giddens', 'Will Hutton']."""
-    return [name.strip() for name in _AUTHOR_SEPARATOR.split(author) if name.strip()]
+    """'Anthony Giddens and Will Hutton' -> ['Anthony Giddens', 'Will Hutton']; so too
+    'Anthony Giddens, Will Hutton'. A name in sorted form stays whole ('Giddens, Anthony
+    and Diamond, Patrick' -> two), and a role after a comma goes."""
+    names = []
+    for part in _AUTHOR_SEPARATOR.split(author):
+        pieces = [piece.strip() for piece in part.split(",")]
+        pieces = [piece for piece in pieces if piece and not _ROLE.search(piece)]
+        if len(pieces) == 2 and _is_family_name(pieces[0]):
+            names.append(f"{pieces[0]}, {pieces[1]}")
+        else:
+            names += pieces
+    return names
+
+
+def _is_family_name(text: str) -> bool:
+    """'Giddens' or 'van Gogh' before a comma: a sorted name, not the first of a list."""
+    words = text.split()
+    return len(words) == 1 or (len(words) > 1 and words[0].islower())
+
+
+def name_words(name: str) -> list[str]:
+    """A name's words, less post-nominal letters ('Jon Cruddas MP' -> Jon, Cruddas)."""
+    words = name.split()
+    while len(words) > 1 and fold(words[-1]) in POST_NOMINALS:
+        words.pop()
+    return words
 
 
 def family_name(name: str) -> str:
-    """The last word of a name that is not a suffix ('Martin Luther King Jr.' -> 'King')."""
-    words = name.split()
-    while len(words) > 1 and fold(words[-1]) in _NAME_SUFFIXES:
+    """'Anthony Giddens' -> 'Giddens'; 'Martin Luther King Jr.' -> 'King'; a sorted name's
+    family name is the word before its comma ('van Gogh, Vincent' -> 'Gogh')."""
+    if "," in name:
+        name = name.split(",", 1)[0]
+    words = name_words(name)
+    while len(words) > 1 and fold(words[-1]) in GENERATIONS:
         words.pop()
     return words[-1] if words else ""
 

@@ -6,6 +6,7 @@ module, bibtexparser, rispy), never by pasting strings into a template.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,12 +14,14 @@ import bibtexparser
 import rispy
 from bibtexparser import model as bib
 from bibtexparser.middlewares import LatexEncodingMiddleware
+from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from archive.references import item_date, sorted_name
 
 # biblatex's entry subtype tells Pandoc, Zotero and biber a magazine from a newspaper.
 _BIBTEX_SUBTYPES = {"article-magazine": "magazine", "article-newspaper": "newspaper"}
 _RIS_TYPES = {"article-magazine": "MGZN", "article-newspaper": "NEWS"}
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+[ \t]*")
 
 
 @dataclass(frozen=True)
@@ -38,11 +41,50 @@ def bibtex(items: list[dict]) -> str:
     (journaltitle, date, urldate). Text has LaTeX's special characters escaped (& is \\&);
     addresses and dates are verbatim, as biblatex reads them."""
     text = bibtexparser.Library([_bibtex_entry(item, _bibtex_text) for item in items])
-    LatexEncodingMiddleware(keep_math=False).transform(text)
+    # LaTeX's defaults, $ escaped (no math); a character LaTeX has no name for (an emoji)
+    # is kept as it is, without a warning on the console for each.
+    encoder = UnicodeToLatexEncoder(
+        conversion_rules=["defaults"], unknown_char_policy="keep", unknown_char_warning=False
+    )
+    LatexEncodingMiddleware(encoder=encoder).transform(text)
     for entry, item in zip(text.entries, items, strict=True):
+        for field in entry.fields:
+            field.value = _braces_restored(field.value)
         for key, value in _bibtex_verbatim(item).items():
             entry.set_field(bib.Field(key, value))
     return bibtexparser.write_string(text)
+
+
+# BibTeX counts braces whatever precedes them: an escaped \} that closes no \{ ends the
+# field early. Such a brace is set aside before LaTeX encoding and written as a command.
+_LONE_BRACES = {"{": "\ue002", "}": "\ue003"}
+_BRACE_COMMANDS = {"\ue002": "{\\textbraceleft}", "\ue003": "{\\textbraceright}"}
+
+
+def _lone_braces_set_aside(text: str) -> str:
+    kept, opened = list(text), []
+    for at, character in enumerate(text):
+        if character == "{":
+            opened.append(at)
+        elif character == "}" and opened:
+            opened.pop()
+        elif character == "}":
+            kept[at] = _LONE_BRACES["}"]
+    for at in opened:
+        kept[at] = _LONE_BRACES["{"]
+    return "".join(kept)
+
+
+def _braces_restored(text: str) -> str:
+    for placeholder, command in _BRACE_COMMANDS.items():
+        text = text.replace(placeholder, command)
+    return text
+
+
+def _one_line(text: str) -> str:
+    """Reference files are read line by line: a line break inside a value (a title typed
+    in the admin's text box) must not start a line, which in RIS is a new tag."""
+    return _LINE_BREAKS.sub(" ", text)
 
 
 def _bibtex_entry(item: dict, fields_of: Callable[[dict], dict]) -> bib.Entry:
@@ -53,6 +95,11 @@ def _bibtex_entry(item: dict, fields_of: Callable[[dict], dict]) -> bib.Entry:
 
 
 def _bibtex_text(item: dict) -> dict:
+    fields = _bibtex_fields(item)
+    return {key: _lone_braces_set_aside(_one_line(value)) for key, value in fields.items()}
+
+
+def _bibtex_fields(item: dict) -> dict:
     fields = {"title": item["title"]}
     if item.get("author"):
         fields["author"] = " and ".join(sorted_name(name) for name in item["author"])
@@ -86,7 +133,14 @@ class _RisWriter(rispy.RisWriter):
 
 
 def ris(items: list[dict]) -> str:
-    return rispy.dumps([_ris_entry(item) for item in items], implementation=_RisWriter)
+    entries = [_ris_entry(item) for item in items]
+    for entry in entries:
+        for key, value in entry.items():
+            if isinstance(value, list):
+                entry[key] = [_one_line(part) for part in value]
+            else:
+                entry[key] = _one_line(value)
+    return rispy.dumps(entries, implementation=_RisWriter)
 
 
 def _ris_entry(item: dict) -> dict:

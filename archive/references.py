@@ -27,7 +27,7 @@ def csl_name(name: str) -> dict:
     if "," in name:  # already sorted: 'Giddens, Anthony'
         family, given = (part.strip() for part in name.split(",", 1))
         return {"family": family, "given": given} if given else {"literal": family}
-    words = name.split()
+    words = citekeys.name_words(name)
     family = citekeys.family_name(name)
     if len(words) < 2 or family == words[0]:
         return {"literal": name.strip()}

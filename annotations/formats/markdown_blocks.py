@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import quote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -94,6 +95,18 @@ def paragraph(text: str, *, emphasis: bool = False) -> list[Token]:
     ]
 
 
+# What an address may keep as it is in a Markdown link: the characters a URL may hold
+# unencoded, less those that end a link's destination or title (<, >, spaces, quotes,
+# parentheses) and a backslash.
+_ADDRESS_SAFE = "!#$%&*+,-./:;=?@[]_~"
+
+
+def link_address(url: str) -> str:
+    """The address percent-encoded where Markdown would read it as more than an address
+    (an original URL holding `>` closed the link and let HTML through)."""
+    return quote(url, safe=_ADDRESS_SAFE)
+
+
 def linked_paragraph(parts: Iterable[str | tuple[str, str]], separator: str) -> list[Token]:
     """A paragraph of texts and links, (label, address), with a separator between them."""
     children: list[Token] = []
@@ -105,7 +118,7 @@ def linked_paragraph(parts: Iterable[str | tuple[str, str]], separator: str) -> 
             continue
         label, address = part
         children += [
-            Token("link_open", "a", 1, attrs={"href": address}),
+            Token("link_open", "a", 1, attrs={"href": link_address(address)}),
             _text(label),
             Token("link_close", "a", -1),
         ]

@@ -134,3 +134,16 @@ def test_the_command_writes_it_and_the_reference_files(users, tagged):
     assert bib.count("@article{") == 2
     assert export("--format", "ris", "--tag", "evidence").count("TY  - MGZN") == 2
     assert '"id": "giddens2010rise"' in export("--format", "csl-json", "--tag", "evidence")
+
+
+def test_an_original_address_cannot_break_out_of_its_link(client_for, users, tagged):
+    Article.objects.filter(slug=NEW_LABOUR).update(
+        original_url="https://x.test/a\"><script>alert(3)</script>/100%25,a-b?q=1&r='x'#frag"
+    )
+    for format_name in ("pandoc", "md"):
+        rendered = pandoc(download(client_for(users.owner), format=format_name), "--to", "html")
+        page = rendered.stdout.decode()
+        assert "<script>" not in page
+        links = html.fromstring(page).xpath("//a[normalize-space(.)='In the original']/@href")
+        assert len(links) == 2
+        assert all(link.startswith("https://x.test/a%22%3E%3Cscript%3E") for link in links)

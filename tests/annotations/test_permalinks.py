@@ -61,6 +61,7 @@ def test_a_deleted_or_malformed_one_is_not_found(client_for, users, notes):
     assert client.get(f"/a/{uid}/").status_code == 404
     assert client.get("/a/not-a-uid/").status_code == 404
     assert client.post(f"/a/{notes['private'].uid}/").status_code == 405
+    assert client.head(f"/a/{notes['private'].uid}/").status_code == 302  # link checkers
 
 
 def test_the_api_gives_each_annotation_its_permalink(client_for, users, notes):
@@ -78,3 +79,10 @@ def test_the_api_links_to_the_passage_in_the_original(client_for, users, notes):
     assert data["original_passage_url"].startswith("https://www.newstatesman.com/rise#:~:text=")
     assert "prawn%20cocktail%20offensive" in data["original_passage_url"]
     assert Annotation.objects.get(pk=shared.pk).get_permalink() == f"/a/{shared.uid}/"
+
+
+def test_an_address_not_on_the_web_is_never_a_link(users, notes):
+    shared = notes["shared"]
+    shared.article.original_url = "javascript:alert(document.domain)//https://x/"
+    shared.article.save()
+    assert Annotation.objects.get(pk=shared.pk).original_passage_url() == ""

@@ -43,6 +43,31 @@ def test_base_key(author, issued, title, publication, key):
     assert citekeys.base_key(author, issued, title, publication) == key
 
 
+@pytest.mark.parametrize(
+    ("author", "names", "families"),
+    [
+        (
+            "Anthony Giddens and Will Hutton",
+            ["Anthony Giddens", "Will Hutton"],
+            ["Giddens", "Hutton"],
+        ),
+        ("Anthony Giddens, Will Hutton", ["Anthony Giddens", "Will Hutton"], ["Giddens", "Hutton"]),
+        (
+            "Giddens, Anthony and Diamond, Patrick",
+            ["Giddens, Anthony", "Diamond, Patrick"],
+            ["Giddens", "Diamond"],
+        ),
+        ("van Gogh, Vincent", ["van Gogh, Vincent"], ["Gogh"]),
+        ("Stephen Bush, Special Correspondent", ["Stephen Bush"], ["Bush"]),
+        ("Jon Cruddas MP", ["Jon Cruddas MP"], ["Cruddas"]),
+        ("Martin Luther King Jr.", ["Martin Luther King Jr."], ["King"]),
+    ],
+)
+def test_bylines_become_authors(author, names, families):
+    assert citekeys.split_authors(author) == names
+    assert [citekeys.family_name(name) for name in names] == families
+
+
 def test_keys_are_made_unique_as_reference_managers_do():
     taken = {"giddens2010rise", "giddens2010risea"}
     assert citekeys.unique_key("giddens2010rise", taken.__contains__) == "giddens2010riseb"

@@ -39,6 +39,7 @@ def items(*slugs) -> list[dict]:
         ("Martin Luther King Jr.", {"family": "King", "given": "Martin Luther", "suffix": "Jr."}),
         ("Giddens, Anthony", {"family": "Giddens", "given": "Anthony"}),
         ("Reuters", {"literal": "Reuters"}),
+        ("Jon Cruddas MP", {"family": "Cruddas", "given": "Jon"}),
     ],
 )
 def test_names(name, parts):
@@ -173,3 +174,25 @@ def test_formatted_html_escapes_the_articles_text(ingested):
     assert [run.shapes for run in reference.runs if run.text == "New Statesman"] == [
         frozenset({"i"})
     ]
+
+
+def test_a_line_break_in_a_title_forges_no_record(ingested):
+    """A title typed with line breaks in the admin must not start a line in a file read
+    line by line: in RIS, a new tag, even a new record."""
+    (item,) = items(NEW_LABOUR)
+    item["title"] = "Foo\nER  - \r\nTY  - JOUR\u2028TI  - forged"
+    (ris,) = rispy.loads(reference_files.ris([item]))
+    assert ris["title"] == "Foo ER  - TY  - JOUR TI  - forged"
+    (entry,) = bibtexparser.parse_string(reference_files.bibtex([item])).entries
+    assert "\n" not in entry["title"]
+
+
+def test_a_lone_brace_does_not_end_a_bibtex_field(ingested):
+    """BibTeX counts braces whatever precedes them, so a lone one is written as a command."""
+    (item,) = items(NEW_LABOUR)
+    item["title"] = "Right } alone, left { alone, {paired}"
+    text = reference_files.bibtex([item])
+    assert "{\\textbraceright} alone, left {\\textbraceleft} alone, \\{paired\\}" in text
+    field = text.split("title = {", 1)[1].split("},\n", 1)[0]
+    assert field.count("{") == field.count("}")
+    assert bibtexparser.parse_string(text).failed_blocks == []

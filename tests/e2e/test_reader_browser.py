@@ -263,11 +263,15 @@ def test_a_permalink_opens_the_reader_on_its_highlight(page, users):
 
     Article.objects.filter(slug=NEW_LABOUR).update(original_url="https://example.com/rise")
     noted = annotate(users.owner, "prawn cocktail", note="Permanent.", visibility="shared")
+    page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, "other", "other-pass-123", "/annotations/")
     page.goto(f"/a/{noted.uid}/")
     page.wait_for_url(re.compile(rf"/articles/{NEW_LABOUR}/\?annotation={noted.pk}$"))
     card = page.locator(f".annotation-popover .annotation-card[data-annotation='{noted.pk}']")
     card.wait_for()
+    # On a phone too, the card opens where the reader can see it, by its highlight.
+    box = card.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 844
     links = card.locator(".annotation-card__links a")
     assert links.nth(0).inner_text() == "Permalink"
     assert links.nth(0).get_attribute("href").endswith(f"/a/{noted.uid}/")

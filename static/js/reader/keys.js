@@ -9,7 +9,9 @@ export class Navigator {
   focus(id, open) {
     const highlight = anchorOf(id);
     if (!highlight) return;
-    highlight.scrollIntoView({ block: "center", behavior: "smooth" });
+    // Its note card is placed by where the highlight is: when one opens, the scroll must
+    // be over first (a smooth one had the card placed by where the highlight had been).
+    highlight.scrollIntoView({ block: "center", behavior: open ? "instant" : "smooth" });
     highlight.focus({ preventScroll: true });
     if (open) this.reader.popover.show(highlight);
   }
