@@ -24,7 +24,7 @@ from archive.styles import STYLES, formatted
 
 CACHE_SECONDS = 24 * 60 * 60
 # Bump when what formatted() writes changes, so that a shared cache forgets the old text.
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2  # 2: periods inside American quotes
 # What the panel calls each file of archive.reference_files.
 DOWNLOAD_LABELS = {"csl-json": "CSL-JSON", "bibtex": "BibTeX", "ris": "RIS"}
 
