@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive import readers
+
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -13,10 +15,15 @@ class SourceFile:
     source: str  # the name stored on its articles
     missing: bool = False
     refused: str = ""  # why a file found in a folder is not read
+    format: str | None = None  # the reader to read it with; by its extension if None
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[SourceFile], int]:
-    """The files to ingest, and how many files in the folders were ignored as not .txt.
+def discover(
+    paths: Iterable[str | Path], format_name: str | None = None
+) -> tuple[list[SourceFile], int]:
+    """The files to ingest, and how many files in the folders were ignored as of no
+    format a reader takes (archive.readers, by extension). With a format named, every
+    file is read in that format, whatever its extension.
 
     In a folder, a symbolic link is followed only when it leads to a file inside that
     folder: one leading out (to an environment file, say) or nowhere is returned refused,
@@ -39,14 +46,14 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[SourceFile], int]:
                     continue
                 if child.is_dir():
                     continue  # rglob descends into real folders, never through links
-                if child.suffix.lower() == ".txt":
+                if child.suffix.lower() in readers.extensions():
                     # A link is read through the target it was checked against.
                     readable = child.resolve() if child.is_symlink() else child
-                    found.append(SourceFile(readable, relative.as_posix()))
+                    found.append(SourceFile(readable, relative.as_posix(), format=format_name))
                 else:
                     ignored += 1
         else:
-            found.append(SourceFile(path, path.name, missing=not path.exists()))
+            found.append(SourceFile(path, path.name, missing=not path.exists(), format=format_name))
     return found, ignored
 
 

@@ -8,7 +8,6 @@ the composition layer's command wires them) and prints the report it gets back.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Protocol
 
 from django.db import DatabaseError, transaction
 
-from archive import parsing
+from archive import readers
 from archive.discovery import SourceFile
 from archive.parsing import ParseError
 from archive.storing import Counts, Rewritten, store_articles
@@ -97,17 +96,20 @@ def ingest_file(
     if source_file.refused:
         outcome.status, outcome.reason = "skipped", source_file.refused
         return outcome
+    reader = readers.reader_for(source_file.path, source_file.format)
+    if reader is None:
+        kind = source_file.path.suffix or "a file without an extension"
+        return _failed(outcome, f"no reader for {kind}: give --format")
     try:
-        with open(source_file.path, "rb") as stream:
-            encoding = parsing.detect_encoding(stream)
-        outcome.warnings.extend(encoding.warnings)
-        titles = _titles(source_file.path, encoding)
+        reading = reader.open(source_file.path)
+        outcome.warnings.extend(reading.warnings)
+        # A first pass finds what cannot be read before anything is written.
+        titles = [article.title for article in reading.articles(None)]
         if not titles:
             outcome.status, outcome.reason = "skipped", "no articles in it (empty file)"
             return outcome
-        with transaction.atomic(), open(source_file.path, "rb") as raw:
-            stream = io.BufferedReader(_ProgressReader(raw, progress)) if progress else raw
-            articles = parsing.read_articles(stream, encoding)
+        with transaction.atomic():
+            articles = reading.articles(progress)
             stored = store_articles(source_file.source, titles, articles, on_rewritten)
             if stored.changed:
                 index.articles_changed(stored.changed)
@@ -128,24 +130,3 @@ def _failed(outcome: FileOutcome, reason: str) -> FileOutcome:
     outcome.articles, outcome.sections, outcome.paragraphs = Counts(), Counts(), Counts()
     outcome.rewrites = []
     return outcome
-
-
-def _titles(path: Path, encoding: parsing.Encoding) -> list[str]:
-    """A first pass that finds parse errors before anything is written."""
-    with open(path, "rb") as stream:
-        return [article.title for article in parsing.read_articles(stream, encoding)]
-
-
-class _ProgressReader(io.RawIOBase):
-    """A binary file that reports how many bytes have been read, for a progress bar."""
-
-    def __init__(self, raw: io.BufferedIOBase, progress: Callable[[int], None]):
-        self.raw, self.progress = raw, progress
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        count = self.raw.readinto(buffer)
-        self.progress(count or 0)
-        return count

@@ -102,6 +102,7 @@ class ParsedArticle:
     order: int = 0
     line: int = 1
     warnings: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # page furniture left out, for a preview
 
     @property
     def paragraphs(self) -> list[ParsedParagraph]:
@@ -239,6 +240,7 @@ class _ArticleBuilder:
         self.order = order
         self.lines: list[tuple[int, str]] = []
         self.original_url = ""
+        self.dropped: list[str] = []
 
     def add(self, number: int, text: str) -> None:
         self.lines.append((number, text))
@@ -249,7 +251,7 @@ class _ArticleBuilder:
     def finish(self, footer: dict | None, footer_line: int | None) -> ParsedArticle:
         first_line, title = self.lines[0]
         article = ParsedArticle(title=title, order=self.order, line=first_line)
-        article.original_url = self.original_url
+        article.original_url, article.dropped = self.original_url, self.dropped
         body = self.lines[1:]
         if body and not parse_heading(body[0][1]) and not _CORRECTION.match(body[0][1]):
             article.standfirst = body.pop(0)[1]
@@ -305,7 +307,10 @@ def parse_lines(lines: Iterable[str]) -> Iterator[ParsedArticle]:
     finished: ParsedArticle | None = None
     for number, raw in enumerate(lines, start=1):
         text = trim(raw)
-        if not text or is_furniture(text):
+        if not text:
+            continue
+        if is_furniture(text):
+            builder.dropped.append(text)
             continue
         url = parse_original_url(text)
         if url and finished is not None and not finished.original_url:

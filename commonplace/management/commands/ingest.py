@@ -6,8 +6,10 @@ from django.template.defaultfilters import pluralize
 from tqdm import tqdm
 
 from annotations.reanchor import reanchor_article
+from archive import readers
 from archive.discovery import discover
 from archive.ingest import FileOutcome, IngestReport, ingest_files
+from archive.preview import FilePreview, preview
 from search.backends import IndexBusy
 from search.indexing import IngestIndex
 
@@ -19,14 +21,27 @@ class Command(BaseCommand):
     """Ingest, with what follows the archive wired in: annotations move with their text,
     and the search index takes in what changed."""
 
-    help = "Ingest articles from .txt files or folders of them (recursively). Idempotent."
+    help = (
+        "Ingest articles from files (by extension: "
+        + ", ".join(sorted(readers.extensions()))
+        + ") or folders of them (recursively). Idempotent."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="a .txt file or a folder")
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
         parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+        parser.add_argument(
+            "--format", choices=list(readers.FORMATS), help="read every file in this format"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="print what would be stored; store nothing"
+        )
 
     def handle(self, *args, paths: list[str], no_progress: bool = False, **options):
-        files, ignored = discover(paths)
+        files, ignored = discover(paths, options["format"])
+        if options["dry_run"]:
+            self._print_previews(files)
+            return
         total_bytes = sum(
             f.path.stat().st_size for f in files if f.path.is_file() and not f.refused
         )
@@ -88,3 +103,45 @@ class Command(BaseCommand):
             ignored = f"{report.ignored} non-.txt file{pluralize(report.ignored)}"
             line += f"; {ignored} in the folders ignored"
         self.stdout.write((self.style.ERROR if failed else self.style.SUCCESS)(line))
+
+    def _print_previews(self, files) -> None:
+        """What each file would give, article by article; nothing is stored."""
+        unreadable = 0
+        for source_file in files:
+            result = preview(source_file)
+            unreadable += bool(result.reason)
+            self._print_preview(result)
+        if unreadable:
+            raise CommandError(
+                f"{unreadable} file{pluralize(unreadable)} could not be read; nothing was stored."
+            )
+        self.stdout.write("Dry run: nothing was stored.")
+
+    def _print_preview(self, result: FilePreview) -> None:
+        path = result.source.path
+        if result.reason:
+            self.stderr.write(self.style.ERROR(f"CANNOT READ {path}: {result.reason}"))
+            return
+        count = len(result.articles)
+        self.stdout.write(f"{path} ({result.reader}): {count} article{pluralize(count)}")
+        for warning in result.warnings:
+            self.stdout.write(f"  warning: {warning}")
+        for number, article in enumerate(result.articles, 1):
+            self.stdout.write(f"  {number}. {article.title}")
+            facts = [
+                ("author", article.author),
+                ("date", article.issue_date.isoformat() if article.issue_date else ""),
+                ("publication", article.publication),
+                ("original URL", article.original_url),
+                ("sections", "; ".join(article.sections)),
+                ("paragraphs", str(article.paragraphs)),
+            ]
+            for label, value in facts:
+                if value:
+                    self.stdout.write(f"     {label}: {value}")
+            for paragraph in article.first_paragraphs:
+                self.stdout.write(f"     | {paragraph}")
+            for dropped in article.dropped:
+                self.stdout.write(f"     dropped: {dropped}")
+            for warning in article.warnings:
+                self.stdout.write(f"     warning: {warning}")

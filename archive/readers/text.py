@@ -1,0 +1,42 @@
+"""The plain-text clippings format (archive.parsing), read as a stream in flat memory."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from archive import parsing
+from archive.parsing import ParsedArticle
+from archive.readers.base import Progress, Reading
+
+
+class TextReader:
+    name = "text"
+    extensions = (".txt",)
+
+    def open(self, path: Path) -> Reading:
+        with open(path, "rb") as stream:
+            encoding = parsing.detect_encoding(stream)
+
+        def articles(progress: Progress | None = None) -> Iterator[ParsedArticle]:
+            with open(path, "rb") as raw:
+                stream = io.BufferedReader(_ProgressReader(raw, progress)) if progress else raw
+                yield from parsing.read_articles(stream, encoding)
+
+        return Reading(articles, list(encoding.warnings))
+
+
+class _ProgressReader(io.RawIOBase):
+    """A binary file that reports how many bytes have been read, for a progress bar."""
+
+    def __init__(self, raw: io.BufferedIOBase, progress: Progress):
+        self.raw, self.progress = raw, progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer)
+        self.progress(count or 0)
+        return count
