@@ -52,8 +52,9 @@ class DocxExporter(Exporter):
                 for line in book.under_quote(annotation):
                     run = document.add_paragraph().add_run(xml_safe(line))
                     run.italic, run.font.size = True, Pt(9)
-                notes.write(annotation.note)
+                # Before the note, as the citation is: what follows a note may be its own.
                 add_links(document.add_paragraph(), book.links(annotation), " · ", Pt(9))
+                notes.write(annotation.note)
         if references := book.references():
             document.add_heading("References", level=1)
             for reference in references:

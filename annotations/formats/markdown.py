@@ -14,9 +14,9 @@ from annotations.models import Annotation
 
 
 class MarkdownExporter(Exporter):
-    """Each excerpt a blockquote holding the quote, its citation and its tags; the note
-    after it, contained (markdown_blocks.py), so that it cannot forge any of these; its
-    links. At the end, the articles' references in the export's style."""
+    """Each excerpt a blockquote holding the quote, its citation, its tags and its links;
+    the note after it, contained (markdown_blocks.py), so that it cannot forge any of
+    these. At the end, the articles' references in the export's style."""
 
     extension = "md"
     content_type = "text/markdown; charset=utf-8"
@@ -37,8 +37,5 @@ class MarkdownExporter(Exporter):
 
     def excerpt(self, book: Book, annotation: Annotation) -> list[Token]:
         quoted = [*annotation.quote.split("\n\n"), *book.under_quote(annotation)]
-        return (
-            markdown.blockquote(quoted)
-            + markdown.contained_note(annotation.note)
-            + markdown.linked_paragraph(book.links(annotation), separator=" · ")
-        )
+        links = markdown.linked_paragraph(book.links(annotation), separator=" · ")
+        return markdown.blockquote(quoted, then=links) + markdown.contained_note(annotation.note)

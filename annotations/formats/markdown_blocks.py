@@ -151,8 +151,11 @@ def styled_paragraph(runs: Iterable) -> list[Token]:
     ]
 
 
-def blockquote(paragraphs: Iterable[str]) -> list[Token]:
+def blockquote(paragraphs: Iterable[str], *, then: Iterable[Token] = ()) -> list[Token]:
+    """The paragraphs quoted, and (`then`) blocks of the book's own inside the quote after
+    them, where no note can forge them."""
     inside = [token for text in paragraphs if text.strip() for token in paragraph(text)]
+    inside += list(then)
     return [
         Token("blockquote_open", "blockquote", 1, markup=">", block=True),
         *inside,

@@ -73,10 +73,14 @@ class PandocExporter(Exporter):
         return f"---\n{dumped}---\n"
 
     def excerpt(self, annotation: Annotation) -> str:
-        quote = markdown.render(markdown.blockquote(annotation.quote.split("\n\n")))
-        note = markdown.contained_note(annotation.note)
+        # Its tags, whose it is and its links before the note, as its citation is: a note
+        # cannot forge what comes before it.
         about = markdown.linked_paragraph(self.about(annotation), separator=" · ")
-        return quote + "\n" + cite(annotation) + "\n\n" + markdown.render(note + about)
+        quote = markdown.render(markdown.blockquote(annotation.quote.split("\n\n"), then=about))
+        note = markdown.contained_note(annotation.note)
+        return (
+            quote + "\n" + cite(annotation) + "\n" + ("\n" + markdown.render(note) if note else "")
+        )
 
     def about(self, annotation: Annotation) -> list[str | tuple[str, str]]:
         """Its tags, whose it is (unless the reader's own), and the ways back to it."""

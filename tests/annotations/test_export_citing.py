@@ -42,7 +42,8 @@ def spanning(user, *, visibility="shared", note="") -> Annotation:
 
 
 def blockquotes(markdown: str) -> list[list[str]]:
-    """Each blockquote's paragraphs, as text."""
+    """Each blockquote's paragraphs, as text, less the links that close it (its permalink;
+    tests/annotations/test_export_ways_back.py reads them)."""
     quotes, inside = [], False
     for token in MarkdownIt("commonmark").parse(markdown):
         if token.type == "blockquote_open":
@@ -52,7 +53,7 @@ def blockquotes(markdown: str) -> list[list[str]]:
             inside = False
         elif inside and token.type == "inline":
             quotes[-1].append("".join(c.content for c in token.children if c.type == "text"))
-    return quotes
+    return [quote[:-1] if quote[-1].startswith("Permalink") else quote for quote in quotes]
 
 
 def word(content: bytes):

@@ -274,7 +274,8 @@ def assert_pandoc_reads_the_book(document: dict, citations: list[str], whose: st
     assert document["meta"] == {}  # no note sets the book's title
     quotes = [b["c"] for b in blocks if b["t"] == "BlockQuote"]
     # Each excerpt one blockquote, ending with its citation (and whose it is, if it is not
-    # the reader's), and nothing else one.
+    # the reader's) and its links, and nothing else one.
+    quotes = [q[:-1] if any(i["t"] == "Link" for i in q[-1]["c"]) else q for q in quotes]
     if whose:
         assert [pandoc_text(quote[-1]["c"]) for quote in quotes] == [whose] * len(citations)
         quotes = [quote[:-1] for quote in quotes]

@@ -147,5 +147,5 @@ def test_an_anonymous_readers_document_is_by_commonplace(noted, users, client_fo
 def test_a_note_with_no_markdown_at_all_is_its_words(users, client_for):
     annotate(users.owner, "Trots?", note="Just words.\u0001")
     texts = [p.text for p in export_docx(client_for(users.owner)).paragraphs]
-    # The note, then its links, then the references
-    assert texts[texts.index("References") - 2] == "Just words."  # no character XML refuses
+    # The excerpt's links, then its note, then the references
+    assert texts[texts.index("References") - 1] == "Just words."  # no character XML refuses

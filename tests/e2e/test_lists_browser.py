@@ -94,3 +94,20 @@ def test_edit_and_delete_from_a_tag_page_without_javascript(open_page, users):
     page.wait_for_url(re.compile(r"/tags/city/$"))
     assert not Annotation.objects.filter(pk=doomed.pk).exists()
     assert page.locator(".annotation-item").count() == 1
+
+
+def test_the_reference_style_is_offered_for_the_books_alone(open_page, users):
+    annotate(users.owner, "prawn cocktail", tags=["city"])
+    page = open_page(390, 844)
+    log_in(page, "owner", "owner-pass-123", "/annotations/")
+    style = page.locator(".export-form select[name=style]")
+    assert style.is_visible()  # the Markdown book comes first
+    page.select_option(".export-form select[name=format]", "csv")
+    assert not style.is_visible()
+    page.select_option(".export-form select[name=format]", "docx")
+    assert style.is_visible()
+    page.select_option(".export-form select[name=style]", "mla")
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    with page.expect_download() as download:
+        page.click(".export-form button[type=submit]")
+    assert download.value.suggested_filename.endswith(".docx")
