@@ -421,6 +421,16 @@ def test_a_dry_run_warns_that_a_page_has_no_date():
 
 
 @pytest.mark.django_db
+def test_a_page_without_text_is_named_once_in_our_words(write_file, caplog):
+    path = write_file("nothing.html", "<html><body></body></html>")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("ingest", "--dry-run", str(path), stdout=out, stderr=err)
+    assert err.getvalue() == f"CANNOT READ {path}: no article text found in the page\n"
+    assert caplog.records == []  # trafilatura's own lines ("discarding data") are quiet
+
+
+@pytest.mark.django_db
 def test_a_page_that_cannot_be_read_is_named_and_writes_nothing(tmp_path):
     (tmp_path / "photo.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (tmp_path / "good.html").write_bytes(NOTES.read_bytes())
