@@ -283,6 +283,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # trafilatura logs a page it cannot read ("discarding data: None"); ingest names the
+    # page with its reason in our words (archive/readers/html.py), once is enough.
+    "loggers": {"trafilatura": {"level": "CRITICAL"}},
 }
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
