@@ -49,7 +49,7 @@ class FileOutcome:
 @dataclass
 class IngestReport:
     files: list[FileOutcome] = field(default_factory=list)
-    ignored: int = 0  # files in folders that are not .txt
+    ignored: int = 0  # files in folders that no reader takes
 
     def of_status(self, status: str) -> list[FileOutcome]:
         return [outcome for outcome in self.files if outcome.status == status]

@@ -82,7 +82,10 @@ def test_a_folder_is_read_recursively(tmp_path):
     (tmp_path / "notes.md").write_text("not an article", encoding="utf-8")
     out, _, status = ingest(tmp_path)
     assert status == 0
-    assert "Files: 2 ingested, 0 skipped, 0 failed; 1 non-.txt file in the folders ignored" in out
+    assert (
+        "Files: 2 ingested, 0 skipped, 0 failed; 1 file in the folders ignored (not .docx or .txt)"
+        in out
+    )
     assert Article.objects.get(title="Nested").source == "nested/deeper/b.txt"
     assert Article.objects.count() == 3
 

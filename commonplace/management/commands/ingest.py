@@ -100,8 +100,9 @@ class Command(BaseCommand):
         )
         line = f"Files: {ingested} ingested, {skipped} skipped, {failed} failed"
         if report.ignored:
-            ignored = f"{report.ignored} non-.txt file{pluralize(report.ignored)}"
-            line += f"; {ignored} in the folders ignored"
+            kinds = " or ".join(sorted(readers.extensions()))
+            ignored = f"{report.ignored} file{pluralize(report.ignored)} in the folders ignored"
+            line += f"; {ignored} (not {kinds})"
         self.stdout.write((self.style.ERROR if failed else self.style.SUCCESS)(line))
 
     def _print_previews(self, files) -> None:
