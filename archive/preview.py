@@ -8,7 +8,7 @@ from datetime import date
 
 from archive import readers
 from archive.discovery import SourceFile
-from archive.parsing import ParsedArticle, ParseError
+from archive.parsing import ParsedArticle, ParsedSection, ParseError
 
 FIRST_PARAGRAPHS = 2
 FIRST_CHARS = 300
@@ -39,7 +39,9 @@ class ArticlePreview:
             issue_date=article.issue_date,
             publication=article.publication,
             original_url=article.original_url,
-            sections=[f"{s.number}. {s.title}" for s in article.sections if s.number is not None],
+            sections=[
+                _section_name(s) for s in article.sections if s.number is not None or s.title
+            ],
             paragraphs=len(paragraphs),
             first_paragraphs=[_shortened(p.text) for p in paragraphs[:FIRST_PARAGRAPHS]],
             dropped=list(article.dropped),
@@ -75,6 +77,13 @@ def preview(source_file: SourceFile) -> FilePreview:
     except OSError as error:
         result.reason = f"cannot read it: {error.strerror or error}"
     return result
+
+
+def _section_name(section: ParsedSection) -> str:
+    """'2. The Conference'; a heading without a number (a Word heading) by its title."""
+    if section.number is None:
+        return section.title or ""
+    return f"{section.number}. {section.title}"
 
 
 def _shortened(text: str) -> str:

@@ -14,12 +14,15 @@ from pathlib import Path
 
 from archive.parsing import ParseError
 from archive.readers.base import Reading, SourceReader
+from archive.readers.docx import DocxReader
 from archive.readers.html import HtmlReader
 from archive.readers.text import TextReader
 
 __all__ = ["FORMATS", "ParseError", "Reading", "SourceReader", "reader_for"]
 
-FORMATS: dict[str, SourceReader] = {reader.name: reader for reader in [TextReader(), HtmlReader()]}
+FORMATS: dict[str, SourceReader] = {
+    reader.name: reader for reader in [TextReader(), HtmlReader(), DocxReader()]
+}
 
 
 def reader_for(path: Path, format_name: str | None = None) -> SourceReader | None:

@@ -84,7 +84,7 @@ def test_a_folder_is_read_recursively(tmp_path):
     assert status == 0
     assert (
         "Files: 2 ingested, 0 skipped, 0 failed; "
-        "1 file in the folders ignored (not .htm, .html, .txt)"
+        "1 file in the folders ignored (not .docx, .htm, .html, .txt)"
     ) in out
     assert Article.objects.get(title="Nested").source == "nested/deeper/b.txt"
     assert Article.objects.count() == 3
