@@ -98,6 +98,7 @@ class ParsedArticle:
     issue_date: date | None = None
     issue_title: str = ""
     original_url: str = ""
+    publication_type: str = ""  # "magazine" or "newspaper" when the source says which
     sections: list[ParsedSection] = field(default_factory=list)
     order: int = 0
     line: int = 1
@@ -120,8 +121,8 @@ class ParsedArticle:
             self.issue_title,
             [[s.number, s.title, [[p.text, p.kind] for p in s.paragraphs]] for s in self.sections],
         ]
-        if self.original_url:  # only when there is one, so earlier digests stay as they were
-            content.append(self.original_url)
+        # Only when there are, so that earlier digests stay as they were.
+        content += [value for value in (self.original_url, self.publication_type) if value]
         encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 

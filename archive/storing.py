@@ -138,6 +138,8 @@ def _article_fields(parsed: ParsedArticle, source: str) -> dict:
     # was found for it (manage.py import_references) as it is.
     if parsed.original_url:
         fields["original_url"] = parsed.original_url
+    if parsed.publication_type:
+        fields["publication_type"] = parsed.publication_type
     return fields
 
 

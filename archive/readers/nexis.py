@@ -247,11 +247,22 @@ class _Article:
             else:
                 kept.append(line)
         self.article.dropped.extend(line.text for line in body[end:])
+        for line in body[end:]:
+            self._read_publication_type(_LABEL.match(line.text))
         self.article.sections = sections_of(kept)
         if not kept:
             self.article.warnings.append(
                 f"paragraph {self.article.line}: no body text (a graphic alone, perhaps)"
             )
+
+    def _read_publication_type(self, label: re.Match | None) -> None:
+        """`Publication-Type: Newspaper` (or Magazine) says what to cite it as."""
+        if not label or label["label"].lower() != "publication-type":
+            return
+        value = _value(label).lower()
+        for kind in ("newspaper", "magazine"):
+            if kind in value:
+                self.article.publication_type = kind
 
 
 def _is_field(line: Line) -> bool:

@@ -359,3 +359,29 @@ def test_ingest_stores_the_five_articles_and_again_changes_nothing(nexis_export)
     assert "Articles: 0 created, 0 updated, 5 unchanged" in out
     assert "Paragraphs: 0 created, 0 updated, 15 unchanged" in out
     assert [a.pk for a in Article.objects.order_by("order")] == ids
+
+
+def test_a_newspaper_is_cited_as_one(write_docx, db):
+    """`Publication-Type: Newspaper` makes the article a newspaper's, for its references."""
+    items = [
+        item
+        for title, kind in [("A newspaper's", "Newspaper"), ("A website's", "Web Publication")]
+        for item in nexis_article(
+            title,
+            "The Times (London)",
+            "March 14, 2017 Tuesday",
+            labels=[label("Length", "100 words")],
+            body=["Text."],
+            after_body=[
+                "Classification",
+                "",
+                label("\nPublication-Type", kind),
+                label("\nLoad-Date", "March 15, 2017"),
+            ],
+        )
+    ]
+    path = write_docx("types.docx", items)
+    assert [a.publication_type for a in read(path)] == ["newspaper", ""]
+    call_command("ingest", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    types = dict(Article.objects.values_list("title", "publication_type"))
+    assert types == {"A newspaper's": "newspaper", "A website's": "magazine"}
