@@ -23,8 +23,25 @@ def log_in(page, username: str, password: str, next_url: str) -> None:
 
 
 def drag_select(page, phrase: str) -> None:
-    """Select a phrase with the mouse, as a reader would."""
-    box = page.evaluate(
+    """Select a phrase with the mouse, as a reader would, once the page has stopped
+    moving: on a loaded machine the reader's script may still be laying out the page when
+    the phrase is first found, and a drag measured then selects other words."""
+    box, previous = _phrase_box(page, phrase), None
+    for _ in range(20):
+        if box == previous:
+            break
+        page.wait_for_timeout(50)
+        previous, box = box, _phrase_box(page, phrase)
+    assert box, f"{phrase!r} is not on the page"
+    page.mouse.move(box["x1"], box["y1"])
+    page.mouse.down()
+    page.mouse.move(box["x2"], box["y2"], steps=8)
+    page.mouse.up()
+    assert page.evaluate("() => getSelection().toString()") == phrase
+
+
+def _phrase_box(page, phrase: str) -> dict | None:
+    return page.evaluate(
         """(phrase) => {
           for (const element of document.querySelectorAll('.paragraph-text')) {
             const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
@@ -48,12 +65,6 @@ def drag_select(page, phrase: str) -> None:
         }""",
         phrase,
     )
-    assert box, f"{phrase!r} is not on the page"
-    page.mouse.move(box["x1"], box["y1"])
-    page.mouse.down()
-    page.mouse.move(box["x2"], box["y2"], steps=8)
-    page.mouse.up()
-    assert page.evaluate("() => getSelection().toString()") == phrase
 
 
 def test_annotate_edit_and_delete_in_the_reader(page, users):
