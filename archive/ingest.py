@@ -98,8 +98,7 @@ def ingest_file(
         return outcome
     reader = readers.reader_for(source_file.path, source_file.format)
     if reader is None:
-        kind = source_file.path.suffix or "a file without an extension"
-        return _failed(outcome, f"no reader for {kind}: give --format")
+        return _failed(outcome, readers.no_reader(source_file.path))
     try:
         reading = reader.open(source_file.path)
         outcome.warnings.extend(reading.warnings)

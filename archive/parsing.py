@@ -65,7 +65,8 @@ _BIO = re.compile(
     r"^(?P<name>[^,;:!?\"“”()]+?)\s+"
     r"(?:is|was|writes|has|teaches|works|edits|lives|covers|reports|blogs)\b"
 )
-_NAME_PARTICLES = frozenset(
+# Lower-case words inside a name that belong to it: "Vincent van Gogh".
+NAME_PARTICLES = frozenset(
     {"de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "le", "la", "bin", "al"}
 )
 _SHOW_HIDE_IMAGE = "show hide image"
@@ -185,7 +186,7 @@ def parse_bio_author(paragraph: str) -> str | None:
     if not 2 <= len(words) <= MAX_NAME_WORDS:
         return None
     for word in words:
-        if word in _NAME_PARTICLES:
+        if word in NAME_PARTICLES:
             continue
         is_initial = len(word) == 2 and word[1] == "." and word[0].isupper()
         if not is_initial and not (

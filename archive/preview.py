@@ -65,7 +65,7 @@ def preview(source_file: SourceFile) -> FilePreview:
         return result
     reader = readers.reader_for(source_file.path, source_file.format)
     if reader is None:
-        result.reason = f"no reader for {source_file.path.suffix or 'it'}: give --format"
+        result.reason = readers.no_reader(source_file.path)
         return result
     result.reader = reader.name
     try:

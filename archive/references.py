@@ -13,13 +13,12 @@ from datetime import date
 
 from archive import citekeys
 from archive.models import Article
+from archive.parsing import NAME_PARTICLES
 
 CSL_TYPES = {
     Article.PublicationType.MAGAZINE: "article-magazine",
     Article.PublicationType.NEWSPAPER: "article-newspaper",
 }
-# Particles that stay in front of the family name and sort with it (Vincent van Gogh).
-_PARTICLES = frozenset({"van", "von", "de", "da", "di", "du", "del", "della", "der", "den", "la"})
 
 
 def csl_name(name: str) -> dict:
@@ -34,7 +33,8 @@ def csl_name(name: str) -> dict:
     at = len(words) - 1 - words[::-1].index(family)
     given, suffix = words[:at], words[at + 1 :]
     particle = []
-    while given and given[-1].lower() in _PARTICLES and len(given) > 1:
+    # A particle stays in front of the family name and sorts with it (Vincent van Gogh).
+    while given and given[-1].lower() in NAME_PARTICLES and len(given) > 1:
         particle.insert(0, given.pop())
     parts = {"family": family, "given": " ".join(given)}
     if particle:

@@ -34,6 +34,12 @@ def reader_for(path: Path, format_name: str | None = None) -> SourceReader | Non
     return next((r for r in FORMATS.values() if suffix in r.extensions), None)
 
 
+def no_reader(path: Path) -> str:
+    """Why a file has no reader, and what to do."""
+    kind = path.suffix or "a file without an extension"
+    return f"no reader for {kind}: give --format"
+
+
 def extensions() -> frozenset[str]:
     """Every extension some reader takes (.txt, ...): what a folder's walk picks up."""
     return frozenset(ext for reader in FORMATS.values() for ext in reader.extensions)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from archive.parsing import NAME_PARTICLES
+
 # The column holds no more.
 MAX_AUTHOR_CHARS = 255
 MAX_NAME_WORDS = 5
@@ -42,7 +44,6 @@ _ROLE_WORDS = ROLES | _words(
     "sport sports media policy parliamentary investigations data consumer transport "
     "energy climate world europe international national community news city"
 )
-_PARTICLES = frozenset({"de", "da", "di", "du", "del", "der", "den", "van", "von", "le", "la"})
 
 
 def author_from_byline(byline: str) -> str:
@@ -83,4 +84,4 @@ def _is_name(words: list[str]) -> bool:
     """Two to five words, each capitalised, an initial ('M.') or a particle ('van')."""
     if not 2 <= len(words) <= MAX_NAME_WORDS:
         return False
-    return all(word[0].isupper() or word in _PARTICLES for word in words)
+    return all(word[0].isupper() or word in NAME_PARTICLES for word in words)
