@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive import readers
@@ -16,6 +16,9 @@ class SourceFile:
     missing: bool = False
     refused: str = ""  # why a file found in a folder is not read
     format: str | None = None  # the reader to read it with; by its extension if None
+    # Fields to store in place of those read, by the article's order in the file (the
+    # upload preview's corrections): {0: {"title": "..."}}.
+    corrections: Mapping[int, Mapping[str, object]] = field(default_factory=dict, hash=False)
 
 
 def discover(

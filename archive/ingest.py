@@ -8,7 +8,8 @@ the composition layer's command wires them) and prints the report it gets back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -17,7 +18,7 @@ from django.db import DatabaseError, transaction
 
 from archive import readers
 from archive.discovery import SourceFile
-from archive.parsing import ParseError
+from archive.parsing import ParsedArticle, ParseError
 from archive.storing import Counts, Rewritten, store_articles
 
 
@@ -103,12 +104,13 @@ def ingest_file(
         reading = reader.open(source_file.path)
         outcome.warnings.extend(reading.warnings)
         # A first pass finds what cannot be read before anything is written.
-        titles = [article.title for article in reading.articles(None)]
+        corrections = source_file.corrections
+        titles = [a.title for a in _corrected(reading.articles(None), corrections)]
         if not titles:
             outcome.status, outcome.reason = "skipped", "no articles in it (empty file)"
             return outcome
         with transaction.atomic():
-            articles = reading.articles(progress)
+            articles = _corrected(reading.articles(progress), corrections)
             stored = store_articles(source_file.source, titles, articles, on_rewritten)
             if stored.changed:
                 index.articles_changed(stored.changed)
@@ -122,6 +124,12 @@ def ingest_file(
     outcome.articles, outcome.sections = stored.articles, stored.sections
     outcome.paragraphs, outcome.rewrites = stored.paragraphs, stored.rewrites
     return outcome
+
+
+def _corrected(articles: Iterator[ParsedArticle], corrections) -> Iterator[ParsedArticle]:
+    for article in articles:
+        fields = corrections.get(article.order)
+        yield dataclasses.replace(article, **fields) if fields else article
 
 
 def _failed(outcome: FileOutcome, reason: str) -> FileOutcome:

@@ -1,3 +1,7 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -123,3 +127,64 @@ class Paragraph(models.Model):
     @property
     def anchor(self) -> str:
         return f"p-{self.pk}"
+
+
+class UploadQuerySet(models.QuerySet):
+    def of(self, user):
+        """A user's own uploads: nobody else sees what they sent until it is stored."""
+        return self.filter(owner_id=user.pk) if user.is_authenticated else self.none()
+
+
+class Upload(models.Model):
+    """Files sent from the Add articles page, from their arrival to the report of what was
+    stored: read and stored outside the request (archive.uploads), by whoever runs its
+    jobs. Its page follows `state`; the folder of files goes once it is stored or dropped."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting to be read"
+        READING = "reading", "Reading"
+        PREVIEWED = "previewed", "Read: waiting for you to confirm"
+        CONFIRMED = "confirmed", "Waiting to be stored"
+        STORING = "storing", "Storing"
+        STORED = "stored", "Stored"
+        FAILED = "failed", "Failed"
+        DISCARDED = "discarded", "Discarded"
+
+    uid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.WAITING)
+    # What was sent: [{"name": as the browser named it, "path": where it waits, in the
+    # upload's folder}]; a zip's files join the list when it is read.
+    files = models.JSONField(default=list)
+    files_done = models.PositiveIntegerField(default=0)
+    files_total = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=list)  # archive.uploads: a file's preview each
+    corrections = models.JSONField(default=dict)  # "file:order" -> corrected fields
+    report = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    # Touched by the job as it goes: a job whose worker stopped is taken up again.
+    heartbeat = models.DateTimeField(null=True, blank=True)
+
+    objects = UploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"upload {self.uid} ({self.state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:upload", kwargs={"uid": self.uid})
+
+    @property
+    def busy(self) -> bool:
+        """Work is waiting or under way: its page keeps watching."""
+        return self.state in _BUSY
+
+    @property
+    def folder(self) -> Path:
+        return Path(settings.COMMONPLACE_UPLOAD_DIR) / str(self.uid)
+
+
+_BUSY = {Upload.State.WAITING, Upload.State.READING, Upload.State.CONFIRMED, Upload.State.STORING}

@@ -106,11 +106,33 @@ def match_existing(existing: list[Article], titles: list[str]) -> dict[int, Arti
     return targets
 
 
+def predict(source: str, titles: list[str]) -> list[dict]:
+    """What storing a file's articles would do to each, by the same matching as storing:
+    {"fate": "new" | "update" (stored before: brought in line if it changed),
+    "replaces": the stored title an update would overwrite, when it is another}. For a
+    preview: nothing is written."""
+    existing = list(Article.objects.filter(source=source).order_by("order", "id"))
+    targets = match_existing(existing, titles)
+    fates = []
+    for order, title in enumerate(titles):
+        article = targets.get(order)
+        if article is None:
+            fates.append({"fate": "new", "replaces": ""})
+        else:
+            replaced = article.title if article.title != title else ""
+            fates.append({"fate": "update", "replaces": replaced})
+    return fates
+
+
+# Paths the site uses beside articles' own pages (/articles/add/).
+RESERVED_SLUGS = frozenset({"add"})
+
+
 def unique_slug(title: str, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:MAX_SLUG_CHARS].strip("-") or "article"
     slug, suffix = base, 2
     taken = Article.objects.exclude(pk=exclude_pk)
-    while taken.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
         slug, suffix = f"{base}-{suffix}", suffix + 1
     return slug
 

@@ -12,13 +12,19 @@ from __future__ import annotations
 
 import shutil
 import stat
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 _CHUNK = 1 << 16
 # A small file may compress far (a page of spaces); a bomb is large by definition.
 _RATIO_FROM_BYTES = 1024 * 1024
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_END_RECORD_BYTES = 22
+_MAX_COMMENT_BYTES = 0xFFFF
 
 
 class UnpackError(Exception):
@@ -31,6 +37,9 @@ class Limits:
     max_file_bytes: int = 50 * 1024 * 1024
     max_total_bytes: int = 500 * 1024 * 1024
     max_ratio: int = 200  # uncompressed to compressed: more is a bomb, not prose
+    # Entries of any kind (folders, files of other kinds): the directory is not even read
+    # past this many.
+    max_entries: int = 5_000
 
 
 def unpack(
@@ -41,28 +50,76 @@ def unpack(
     files of other kinds are left out. Raises UnpackError, having removed what it wrote,
     for a zip it will not unpack."""
     try:
-        with zipfile.ZipFile(zip_path) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir()]
-            _check(members, limits)
+        with open(zip_path, "rb") as stream:
+            members = check_zip(stream, limits)
             wanted = [m for m in members if PurePosixPath(m.filename).suffix.lower() in extensions]
-            return _write_all(archive, wanted, into, limits)
+            if len(wanted) > limits.max_files:
+                raise UnpackError(f"{len(wanted):,} files in the zip; at most {limits.max_files:,}")
+            with zipfile.ZipFile(stream) as archive:
+                return _write_all(archive, wanted, into, limits)
     except zipfile.BadZipFile as error:
+        _empty(into)
         raise UnpackError(f"not a zip file that can be read ({error})") from None
     except UnpackError:
         _empty(into)
         raise
 
 
+def check_zip(stream: BinaryIO, limits: Limits) -> list[zipfile.ZipInfo]:
+    """The zip's files (not its folders), checked from its end record and directory alone,
+    before anything is inflated: names, links, sizes, how far each inflates."""
+    count = declared_entries(stream)
+    if count > limits.max_entries:
+        raise UnpackError(f"{count:,} entries in the zip; at most {limits.max_entries:,}")
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError) as error:
+        raise UnpackError(f"not a zip file that can be read ({error})") from None
+    _check(members, limits)
+    return members
+
+
+def declared_entries(stream: BinaryIO) -> int:
+    """How many entries the zip's end record says it holds, read before zipfile reads a
+    directory that could list millions. A count of 0xFFFF means a Zip64 record holds the
+    real one: more than any limit here anyway."""
+    size = stream.seek(0, 2)
+    tail_bytes = min(size, _END_RECORD_BYTES + _MAX_COMMENT_BYTES)
+    stream.seek(size - tail_bytes)
+    tail = stream.read(tail_bytes)
+    at = tail.rfind(_END_OF_DIRECTORY)
+    if at < 0 or len(tail) - at < _END_RECORD_BYTES:
+        raise UnpackError("not a zip file: it ends without a zip directory")
+    return struct.unpack_from("<H", tail, at + 10)[0]
+
+
+def escapes(name: str) -> bool:
+    """A member name that would land outside the folder it is unpacked into."""
+    path = PurePosixPath(name.replace("\\", "/"))
+    return (
+        "\x00" in name
+        or path.is_absolute()
+        or ".." in path.parts
+        or bool(path.parts and ":" in path.parts[0])
+    )
+
+
+def inflates_too_far(member: zipfile.ZipInfo, max_ratio: int) -> bool:
+    """A member that would inflate further than prose does: a bomb. A small one may
+    compress far (a page of spaces) and is let be."""
+    big = member.file_size > _RATIO_FROM_BYTES
+    return big and member.file_size > max_ratio * max(member.compress_size, 1)
+
+
 def _check(members: list[zipfile.ZipInfo], limits: Limits) -> None:
-    if len(members) > limits.max_files:
-        raise UnpackError(f"{len(members):,} files in the zip; at most {limits.max_files:,}")
     total = 0
     for member in members:
         _check_name(member)
         if member.file_size > limits.max_file_bytes:
             raise UnpackError(f"{member.filename}: larger than {_mb(limits.max_file_bytes)}")
-        big = member.file_size > _RATIO_FROM_BYTES
-        if big and member.file_size > limits.max_ratio * max(member.compress_size, 1):
+        if inflates_too_far(member, limits.max_ratio):
             raise UnpackError(f"{member.filename}: compressed too far to be text (a zip bomb?)")
         total += member.file_size
     if total > limits.max_total_bytes:
@@ -71,12 +128,11 @@ def _check(members: list[zipfile.ZipInfo], limits: Limits) -> None:
 
 def _check_name(member: zipfile.ZipInfo) -> None:
     name = member.filename
-    path = PurePosixPath(name.replace("\\", "/"))
-    if "\x00" in name or path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
+    if escapes(name):
         raise UnpackError(f"{name!r}: a name that would leave the upload's folder")
     if stat.S_ISLNK(member.external_attr >> 16):
         raise UnpackError(f"{name}: a symbolic link, which is never followed")
-    if path.suffix.lower() == ".zip":
+    if PurePosixPath(name).suffix.lower() == ".zip":
         raise UnpackError(f"{name}: a zip inside the zip; unpack it and upload its files")
 
 

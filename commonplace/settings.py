@@ -141,6 +141,22 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "media/"
 
+# Articles added in the browser (/articles/add/): the files wait here, one folder an
+# upload, until they are stored or discarded. Never serve this folder: nothing in it is
+# reachable by URL, and a proxy must not make it so.
+COMMONPLACE_UPLOAD_DIR = DATA_DIR / "incoming"
+COMMONPLACE_UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 500)  # a zip's files count each
+COMMONPLACE_UPLOAD_MAX_FILE_MB = env_int("UPLOAD_MAX_FILE_MB", 50)
+COMMONPLACE_UPLOAD_MAX_TOTAL_MB = env_int("UPLOAD_MAX_TOTAL_MB", 500)
+# Uploads read and stored outside the request. "thread": a thread of the web process that
+# took the upload (runserver, tests); "worker": `manage.py upload_worker`, which
+# `make serve` starts beside the index worker.
+COMMONPLACE_UPLOAD_JOBS = env_choice("UPLOAD_JOBS", "thread", ("thread", "worker"))
+# Files larger than this are spooled to disk as they arrive, beside the uploads.
+FILE_UPLOAD_TEMP_DIR = COMMONPLACE_UPLOAD_DIR / ".partial"
+# The upload page counts files itself, with a clear message (archive/uploads.py).
+DATA_UPLOAD_MAX_NUMBER_FILES = None
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -290,3 +306,4 @@ LOGGING = {
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(exist_ok=True)
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)

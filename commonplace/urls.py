@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 
 from annotations import urls as annotation_urls
 from archive import urls as archive_urls
-from commonplace import accounts, health, reader
+from commonplace import accounts, adding, health, reader
 from search import urls as search_urls
 
 api_urlpatterns = [
@@ -20,8 +20,21 @@ api_urlpatterns = [
 
 # The archive's pages, and an article's own page: the reader, which shows more than the
 # archive knows (annotations, search marks), under the archive's name all the same.
+# Adding articles too: reading and storing them wires in what follows the archive.
+# Before the reader's pattern, which would take "add" for a slug (storing never makes it
+# one: archive.storing.RESERVED_SLUGS).
 archive_urlpatterns = [
     *archive_urls.urlpatterns,
+    path("articles/add/", adding.add_articles, name="add"),
+    path("articles/add/<uuid:uid>/", adding.upload_page, name="upload"),
+    path("articles/add/<uuid:uid>/status", adding.upload_status, name="upload-status"),
+    path(
+        "articles/add/<uuid:uid>/articles/<int:file>-<int:order>/",
+        adding.correct_article,
+        name="upload-correct",
+    ),
+    path("articles/add/<uuid:uid>/confirm/", adding.confirm_upload, name="upload-confirm"),
+    path("articles/add/<uuid:uid>/discard/", adding.discard_upload, name="upload-discard"),
     path("articles/<slug:slug>/", reader.article_page, name="article"),
 ]
 

@@ -24,6 +24,7 @@ class Reading:
 
 class SourceReader(Protocol):
     name: str  # what --format calls it
+    description: str  # for people choosing files: what it reads, in a sentence
     extensions: tuple[str, ...]  # lower case, with the dot
 
     def open(self, path: Path) -> Reading:

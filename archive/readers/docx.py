@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import io
 import re
-import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO
 
 import docx
@@ -28,6 +27,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from archive import unpacking
 from archive.parsing import ParsedArticle, ParseError, is_furniture
 from archive.readers.base import Progress, Reading
 from archive.readers.layout import HEADING, SUBTITLE, TITLE, Line, lines_of, sections_of
@@ -40,7 +40,6 @@ MAX_FILE_BYTES = 50 * MB
 MAX_PARTS = 5_000
 MAX_UNCOMPRESSED_BYTES = 100 * MB
 MAX_RATIO = 100
-RATIO_CHECKED_ABOVE = MB
 MAX_TABLE_DEPTH = 10
 MAX_STYLE_DEPTH = 10
 _HEADING_STYLES = frozenset({"heading 1", "heading 2", "heading 3"})
@@ -48,9 +47,6 @@ _ROLES = {"title": TITLE, "subtitle": SUBTITLE}
 # An old .doc, and a .docx saved with a password, are OLE compound files, not zips.
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK_BYTES = 1 << 16
-_END_OF_DIRECTORY = b"PK\x05\x06"
-_END_RECORD_BYTES = 22
-_MAX_COMMENT_BYTES = 0xFFFF
 # What python-docx says of an Excel or PowerPoint file: "... content type is '...'".
 _CONTENT_TYPE = re.compile(r"content type is '([^']+)'")
 MAX_REASON_CHARS = 200
@@ -68,6 +64,10 @@ _UNREADABLE = (
 
 class DocxReader:
     name = "docx"
+    description = (
+        "Word files: a Nexis Uni export of many articles, split at each “End "
+        "of Document”; any other document is one article."
+    )
     extensions = (".docx",)
 
     def open(self, path: Path) -> Reading:
@@ -121,7 +121,10 @@ def check_archive(stream: BinaryIO) -> list[zipfile.ZipInfo]:
             "an old Word file (.doc) or one saved with a password, not a .docx: "
             "save it from Word as .docx without a password"
         )
-    parts = _declared_parts(stream, size)
+    try:
+        parts = unpacking.declared_entries(stream)
+    except unpacking.UnpackError:
+        raise ParseError("not a Word file (.docx): not a zip archive") from None
     if parts > MAX_PARTS:
         raise ParseError(f"a zip of {parts:,} parts (more than {MAX_PARTS:,}): not a Word file")
     stream.seek(0)
@@ -159,29 +162,13 @@ def _inflated(stream: BinaryIO, infos: list[zipfile.ZipInfo]) -> io.BytesIO:
     return copy
 
 
-def _declared_parts(stream: BinaryIO, size: int) -> int:
-    """How many parts the zip's end record says it holds, read before zipfile reads a
-    directory that could list millions."""
-    tail_bytes = min(size, _END_RECORD_BYTES + _MAX_COMMENT_BYTES)
-    stream.seek(size - tail_bytes)
-    tail = stream.read(tail_bytes)
-    at = tail.rfind(_END_OF_DIRECTORY)
-    if at < 0 or len(tail) - at < _END_RECORD_BYTES:
-        raise ParseError("not a Word file (.docx): not a zip archive")
-    # A count of 0xFFFF means a Zip64 record holds the real one: more than we take anyway.
-    return struct.unpack_from("<H", tail, at + 10)[0]
-
-
 def _check_part(info: zipfile.ZipInfo) -> None:
     name = info.filename
-    path = PurePosixPath(name.replace("\\", "/"))
-    if path.is_absolute() or ".." in path.parts or ":" in name:
+    if unpacking.escapes(name):
         raise ParseError(f"a part named {name!r} points outside the document: not read")
     if info.flag_bits & 0x1:
         raise ParseError(f"an encrypted part ({name!r}): not read")
-    if info.file_size > RATIO_CHECKED_ABOVE and info.file_size > MAX_RATIO * max(
-        info.compress_size, 1
-    ):
+    if unpacking.inflates_too_far(info, MAX_RATIO):
         ratio = info.file_size // max(info.compress_size, 1)
         raise ParseError(
             f"a part that inflates {ratio:,} times ({name!r}, {info.file_size / MB:,.0f} MB): "

@@ -62,6 +62,10 @@ _TRAILING_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)$")
 
 class HtmlReader:
     name = "html"
+    description = (
+        "Saved web pages: the article is taken from the page; navigation, "
+        "adverts and comments are left out."
+    )
     extensions = (".html", ".htm")
 
     def open(self, path: Path) -> Reading:

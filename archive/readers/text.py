@@ -13,6 +13,9 @@ from archive.readers.base import Progress, Reading
 
 class TextReader:
     name = "text"
+    description = (
+        "Plain text: one or many articles in the clipping format (title, byline, date, paragraphs)."
+    )
     extensions = (".txt",)
 
     def open(self, path: Path) -> Reading:

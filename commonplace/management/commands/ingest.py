@@ -5,13 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 from tqdm import tqdm
 
-from annotations.reanchor import reanchor_article
 from archive import readers
 from archive.discovery import discover
 from archive.ingest import FileOutcome, IngestReport, ingest_files
 from archive.preview import FilePreview, preview
+from commonplace.ingesting import followers
 from search.backends import IndexBusy
-from search.indexing import IngestIndex
 
 # Below this many bytes a progress bar would only flicker.
 PROGRESS_MIN_BYTES = 1 << 20
@@ -55,16 +54,14 @@ class Command(BaseCommand):
 
             with ExitStack() as holding:
                 try:
-                    index = holding.enter_context(IngestIndex())
+                    following = holding.enter_context(followers())
                 except IndexBusy as busy:
                     raise CommandError(f"{busy}; nothing was ingested.") from None
                 report = ingest_files(
                     files,
                     ignored,
-                    index=index,
-                    on_rewritten=lambda article, old, new: reanchor_article(
-                        article.pk, old, new, changes=index
-                    ),
+                    index=following.index,
+                    on_rewritten=following.on_rewritten,
                     progress=bar.update if show_bar else None,
                     on_file=on_file,
                 )

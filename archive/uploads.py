@@ -1,0 +1,384 @@
+"""Articles added in the browser: files received within limits, read into a preview
+that can be corrected, then stored by the same ingest as the command line.
+
+Each step after receiving runs outside the request (a job: `claim_next` hands it to
+whoever runs jobs, commonplace.upload_jobs), and leaves its outcome on the Upload, whose
+page shows it. Storing needs what follows the archive (re-anchoring, the index), so it is
+passed in, as to the ingest command.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path, PurePath
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.db.models import Q
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
+
+from archive import readers
+from archive.discovery import SourceFile
+from archive.ingest import ArticleIndex, IngestReport, ingest_files
+from archive.models import Article, Upload
+from archive.preview import ArticlePreview, preview
+from archive.storing import Rewritten, predict
+from archive.unpacking import Limits, UnpackError, check_zip, unpack
+
+MB = 1 << 20
+ZIP = ".zip"
+# A job whose worker has not been heard of for this long stopped (killed, restarted):
+# another takes it up. Reading starts again; storing again stores what changed only.
+STALE_AFTER = timedelta(minutes=2)
+# What the preview lets a user correct before anything is stored.
+CORRECTABLE = ("title", "author", "issue_date", "publication", "original_url")
+_CHUNK = 1 << 16
+
+
+class UploadRefused(Exception):
+    """Files not taken, and why, in one line for the person who sent them."""
+
+
+def may_add_articles(user) -> bool:
+    """Staff, and whoever was given the permission to add articles in the admin."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_staff or user.has_perm("archive.add_article"))
+    )
+
+
+def limits() -> Limits:
+    return Limits(
+        max_files=settings.COMMONPLACE_UPLOAD_MAX_FILES,
+        max_file_bytes=settings.COMMONPLACE_UPLOAD_MAX_FILE_MB * MB,
+        max_total_bytes=settings.COMMONPLACE_UPLOAD_MAX_TOTAL_MB * MB,
+    )
+
+
+def accepted_extensions() -> list[str]:
+    return sorted(readers.extensions() | {ZIP})
+
+
+def receive(owner, sent: list[UploadedFile], within: Limits) -> Upload:
+    """Check what was sent against the limits, then keep it, unread, in a new upload's
+    own folder; raises UploadRefused having kept nothing."""
+    counted = check_sent(sent, within)
+    upload = Upload(owner=owner, files_total=counted)
+    try:
+        (upload.folder / "sent").mkdir(parents=True)
+        for number, uploaded in enumerate(sent, 1):
+            # Kept under a name of ours: the browser's name is only ever shown.
+            path = Path("sent") / f"{number:04d}{_extension(uploaded.name)}"
+            with open(upload.folder / path, "xb") as out:
+                for chunk in uploaded.chunks(_CHUNK):
+                    out.write(chunk)
+            upload.files.append({"name": PurePath(uploaded.name).name, "path": str(path)})
+        upload.save()
+    except OSError as error:
+        shutil.rmtree(upload.folder, ignore_errors=True)
+        raise UploadRefused(f"the files could not be kept: {error.strerror or error}") from None
+    return upload
+
+
+def check_sent(sent: list[UploadedFile], within: Limits) -> int:
+    """How many files the upload holds (a zip's readable files each), or UploadRefused."""
+    if not sent:
+        raise UploadRefused("Choose at least one file.")
+    taken = ", ".join(accepted_extensions())
+    count, total = 0, 0
+    for uploaded in sent:
+        name, extension = uploaded.name, _extension(uploaded.name)
+        if extension not in readers.extensions() and extension != ZIP:
+            raise UploadRefused(f"{name}: not a kind of file Commonplace reads ({taken}).")
+        if uploaded.size > within.max_file_bytes:
+            raise UploadRefused(f"{name}: larger than {mb(within.max_file_bytes)}.")
+        total += uploaded.size
+        count += _zip_count(uploaded, within) if extension == ZIP else 1
+    if count > within.max_files:
+        raise UploadRefused(f"{count:,} files in this upload; at most {within.max_files:,}.")
+    if total > within.max_total_bytes:
+        raise UploadRefused(f"{mb(total)} in this upload; at most {mb(within.max_total_bytes)}.")
+    return count
+
+
+def _zip_count(uploaded: UploadedFile, within: Limits) -> int:
+    """A zip's readable files, checked from its directory before a byte is inflated."""
+    uploaded.seek(0)
+    try:
+        members = check_zip(uploaded, within)
+    except UnpackError as error:
+        raise UploadRefused(f"{uploaded.name}: {error}.") from None
+    finally:
+        uploaded.seek(0)
+    return sum(1 for m in members if _extension(m.filename) in readers.extensions())
+
+
+def claim_next() -> Upload | None:
+    """The next job, taken so that no other worker takes it too: an upload to read, or
+    one confirmed to store, or either whose worker stopped (STALE_AFTER)."""
+    now = timezone.now()
+    stale = now - STALE_AFTER
+    waiting = Upload.objects.filter(
+        Q(state__in=[Upload.State.WAITING, Upload.State.CONFIRMED])
+        | Q(state__in=[Upload.State.READING, Upload.State.STORING], heartbeat__lt=stale)
+    ).order_by("created")
+    for upload in waiting[:10]:
+        step = (
+            Upload.State.READING
+            if upload.state in (Upload.State.WAITING, Upload.State.READING)
+            else Upload.State.STORING
+        )
+        claimed = Upload.objects.filter(
+            pk=upload.pk, state=upload.state, heartbeat=upload.heartbeat
+        ).update(state=step, heartbeat=now, files_done=0)
+        if claimed:
+            upload.refresh_from_db()
+            return upload
+    return None
+
+
+def read(upload: Upload) -> None:
+    """Unpack the zips, read every file, keep what each would give; nothing is stored.
+    Files that cannot be read leave the folder at once."""
+    files = _unpacked(upload)
+    upload.files, upload.files_total = files, len(files)
+    _heard_from(upload)
+    previews = []
+    for file in files:
+        previews.append(_file_preview(upload, file))
+        upload.files_done += 1
+        _heard_from(upload)
+    upload.preview = previews
+    upload.state = Upload.State.PREVIEWED
+    if not any(p["articles"] for p in previews):
+        shutil.rmtree(upload.folder, ignore_errors=True)
+    upload.save()
+
+
+def _unpacked(upload: Upload) -> list[dict]:
+    """The files to read: each sent file, a zip's readable files in its place (or the zip
+    with the reason it was not unpacked)."""
+    files, within = [], limits()
+    for sent in upload.files:
+        path = upload.folder / sent["path"]
+        if path.suffix != ZIP:
+            files.append(sent)
+            continue
+        into = path.with_suffix("")
+        into.mkdir(exist_ok=True)
+        try:
+            unpacked = unpack(path, into, within, readers.extensions())
+        except UnpackError as error:
+            files.append({**sent, "refused": f"not unpacked: {error}"})
+            continue
+        finally:
+            path.unlink()
+        for name, member in unpacked:
+            files.append(
+                {"name": f"{sent['name']}/{name}", "path": str(member.relative_to(upload.folder))}
+            )
+    return files
+
+
+def _file_preview(upload: Upload, file: dict) -> dict:
+    path = upload.folder / file["path"]
+    result = preview(SourceFile(path, file["name"], refused=file.get("refused", "")))
+    if result.reason:
+        path.unlink(missing_ok=True)
+    fates = predict(file["name"], [a.title for a in result.articles])
+    return {
+        "name": file["name"],
+        "path": file["path"],
+        "reader": result.reader,
+        "reason": result.reason,
+        "warnings": result.warnings,
+        "articles": [
+            {**_as_json(article), **fate}
+            for article, fate in zip(result.articles, fates, strict=True)
+        ],
+    }
+
+
+def _as_json(article: ArticlePreview) -> dict:
+    fields = dict(vars(article))
+    fields["issue_date"] = article.issue_date.isoformat() if article.issue_date else ""
+    return fields
+
+
+def correct(upload: Upload, file: int, order: int, values: dict) -> None:
+    """Keep the corrected fields of one article of the preview (only those that differ
+    from what was read): the preview shows them and storing uses them."""
+    read_as = upload.preview[file]["articles"][order]
+    changed = {
+        name: _json_value(values[name])
+        for name in CORRECTABLE
+        if _json_value(values[name]) != read_as[name]
+    }
+    key = f"{file}:{order}"
+    if changed:
+        upload.corrections[key] = changed
+    else:
+        upload.corrections.pop(key, None)
+    upload.save(update_fields=["corrections"])
+
+
+def _json_value(value) -> str:
+    return value.isoformat() if isinstance(value, date) else (value or "")
+
+
+def articles(upload: Upload) -> list[dict]:
+    """The preview's articles as they will be stored: corrections applied, with what was
+    corrected, where each came from, and its key for the correction form."""
+    shown = []
+    for file_number, file in enumerate(upload.preview):
+        for order, article in enumerate(file["articles"]):
+            corrected = upload.corrections.get(f"{file_number}:{order}", {})
+            shown.append(
+                {
+                    **article,
+                    **corrected,
+                    "corrected": sorted(corrected),
+                    "file_name": file["name"],
+                    "file": file_number,
+                    "order": order,
+                }
+            )
+    return shown
+
+
+def store(
+    upload: Upload,
+    *,
+    index: ArticleIndex,
+    on_rewritten: Rewritten | None = None,
+    on_file: Callable | None = None,
+) -> IngestReport:
+    """Store the readable files with their corrections, through ingest, as the command
+    line would; the folder goes once they are stored."""
+    files = [
+        SourceFile(
+            upload.folder / file["path"],
+            file["name"],
+            corrections=_corrections_of(upload, number),
+        )
+        for number, file in enumerate(upload.preview)
+        if file["articles"]
+    ]
+    upload.files_total = len(files)
+    _heard_from(upload)
+
+    def file_done(outcome) -> None:
+        upload.files_done += 1
+        _heard_from(upload)
+        if on_file:
+            on_file(outcome)
+
+    report = ingest_files(files, index=index, on_rewritten=on_rewritten, on_file=file_done)
+    upload.report = _report(report, files)
+    upload.state = Upload.State.STORED
+    upload.save()
+    shutil.rmtree(upload.folder, ignore_errors=True)
+    return report
+
+
+def _corrections_of(upload: Upload, file_number: int) -> dict[int, dict]:
+    corrections = {}
+    for key, fields in upload.corrections.items():
+        number, order = (int(part) for part in key.split(":"))
+        if number == file_number:
+            corrections[order] = {
+                name: (date.fromisoformat(value) if value else None)
+                if name == "issue_date"
+                else value
+                for name, value in fields.items()
+            }
+    return corrections
+
+
+def _report(report: IngestReport, files: list[SourceFile]) -> dict:
+    counts = {kind: vars(report.total(kind)) for kind in ("articles", "sections", "paragraphs")}
+    sources = [file.source for file in files]
+    return {
+        **counts,
+        "files": [
+            {
+                "name": source,
+                "status": outcome.status,
+                "reason": outcome.reason,
+                "warnings": outcome.warnings,
+                "rewrites": [f"{title}: {moved}" for title, moved in outcome.rewrites],
+            }
+            for source, outcome in zip(sources, report.files, strict=True)
+        ],
+        "stored": [
+            {"title": a.title, "url": a.get_absolute_url()}
+            for a in Article.objects.filter(source__in=sources).order_by("source", "order")
+        ],
+    }
+
+
+def fail(upload: Upload, reason: str) -> None:
+    upload.state, upload.error = Upload.State.FAILED, reason
+    upload.save(update_fields=["state", "error"])
+
+
+def discard(upload: Upload) -> bool:
+    """Drop an upload not yet stored, with its files; False if it is being stored."""
+    dropped = (
+        Upload.objects.filter(pk=upload.pk)
+        .exclude(state__in=[Upload.State.CONFIRMED, Upload.State.STORING, Upload.State.STORED])
+        .update(state=Upload.State.DISCARDED)
+    )
+    if dropped:
+        shutil.rmtree(upload.folder, ignore_errors=True)
+    return bool(dropped)
+
+
+def confirm(upload: Upload) -> bool:
+    """Queue a previewed upload for storing; False if it was not waiting for that."""
+    if not any(file["articles"] for file in upload.preview):
+        return False
+    return bool(
+        Upload.objects.filter(pk=upload.pk, state=Upload.State.PREVIEWED).update(
+            state=Upload.State.CONFIRMED, files_done=0
+        )
+    )
+
+
+def summary(upload: Upload) -> str:
+    count = sum(len(file["articles"]) for file in upload.preview)
+    return f"{count} article{pluralize(count)}"
+
+
+def _heard_from(upload: Upload) -> None:
+    upload.heartbeat = timezone.now()
+    upload.save(update_fields=["files", "files_done", "files_total", "heartbeat"])
+
+
+def _extension(name: str) -> str:
+    return PurePath(name).suffix.lower()
+
+
+def mb(size: int) -> str:
+    return f"{size / MB:,.0f} MB"
+
+
+class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
+    """Spools each file to disk as it arrives and stops at the first larger than the
+    limit (`oversized` names it): a huge file is never written whole."""
+
+    def __init__(self, request, within: Limits):
+        super().__init__(request)
+        self.max_file_bytes = within.max_file_bytes
+        self.oversized = ""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int):
+        if start + len(raw_data) > self.max_file_bytes:
+            self.oversized = PurePath(self.file_name or "a file").name
+            raise StopUpload(connection_reset=False)
+        return super().receive_data_chunk(raw_data, start)

@@ -1,0 +1,180 @@
+"""The Add articles page: files sent in the browser, read into a preview that can be
+corrected, stored on confirmation (archive.uploads), each step run outside the request
+(commonplace.upload_jobs) while the upload's page shows how far it has gone."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from archive import readers, uploads
+from archive.forms import ArticleCorrectionForm
+from archive.models import Upload
+from commonplace import upload_jobs
+
+RECENT_UPLOADS = 20
+# A request this much larger than every file it may carry is refused before it is read.
+ENVELOPE_BYTES = 10 << 20
+NOT_ALLOWED = "Adding articles needs the permission to add them: ask an administrator."
+
+
+def _check_may_add(request: HttpRequest) -> None:
+    if not uploads.may_add_articles(request.user):
+        raise PermissionDenied(NOT_ALLOWED)
+
+
+@csrf_exempt  # checked in _add_articles, once the upload's own handlers are in place
+@require_http_methods(["GET", "POST"])
+def add_articles(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    _check_may_add(request)
+    within = uploads.limits()
+    if request.method == "POST":
+        sent = int(request.META.get("CONTENT_LENGTH") or 0)
+        if sent > within.max_total_bytes + ENVELOPE_BYTES:
+            refused = f"more than the {uploads.mb(within.max_total_bytes)} an upload may hold"
+            return _refused(request, within, refused)
+        request.upload_handlers = [uploads.SizeLimitedUploadHandler(request, within)]
+    return _add_articles(request, within)
+
+
+@csrf_protect
+def _add_articles(request: HttpRequest, within) -> HttpResponse:
+    if request.method == "GET":
+        return _add_page(request, within)
+    oversized = getattr(request.upload_handlers[0], "oversized", "")
+    try:
+        if oversized:
+            raise uploads.UploadRefused(
+                f"{oversized}: larger than {uploads.mb(within.max_file_bytes)}."
+            )
+        upload = uploads.receive(request.user, request.FILES.getlist("files"), within)
+    except uploads.UploadRefused as refused:
+        return _refused(request, within, str(refused))
+    upload_jobs.start_soon()
+    if _wants_json(request):
+        return JsonResponse({"url": upload.get_absolute_url()}, status=201)
+    return redirect(upload)
+
+
+def _refused(request: HttpRequest, within, reason: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"error": reason}, status=400)
+    return _add_page(request, within, error=reason, status=400)
+
+
+def _add_page(request: HttpRequest, within, error: str = "", status: int = 200) -> HttpResponse:
+    context = {
+        "formats": list(readers.FORMATS.values()),
+        "accept": ",".join(uploads.accepted_extensions()),
+        "limits": within,
+        "max_file": uploads.mb(within.max_file_bytes),
+        "max_total": uploads.mb(within.max_total_bytes),
+        "error": error,
+        "uploads": Upload.objects.of(request.user)[:RECENT_UPLOADS],
+    }
+    return render(request, "commonplace/add_articles.html", context, status=status)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _own_upload(request: HttpRequest, uid) -> Upload:
+    return get_object_or_404(Upload.objects.of(request.user), uid=uid)
+
+
+@login_required
+@require_safe
+def upload_page(request: HttpRequest, uid) -> HttpResponse:
+    return _upload_page(request, _own_upload(request, uid))
+
+
+def _upload_page(
+    request: HttpRequest,
+    upload: Upload,
+    invalid: tuple[str, ArticleCorrectionForm] | None = None,
+    refusal: str = "",
+) -> HttpResponse:
+    """The upload as far as it has gone; a 400 with the form that was wrong or the reason
+    a step was refused."""
+    articles = uploads.articles(upload) if upload.state == Upload.State.PREVIEWED else []
+    for article in articles:
+        key = f"{article['file']}-{article['order']}"
+        bad = invalid and invalid[0] == key
+        article["key"] = key
+        article["form"] = invalid[1] if bad else ArticleCorrectionForm(initial=article, prefix=key)
+        article["open"] = bad
+    context = {
+        "upload": upload,
+        "articles": articles,
+        "unreadable": [f for f in upload.preview if f["reason"]],
+        "report": upload.report,
+        "refusal": refusal,
+    }
+    status = 400 if invalid or refusal else 200
+    return render(request, "commonplace/upload.html", context, status=status)
+
+
+@login_required
+@require_safe
+def upload_status(request: HttpRequest, uid) -> JsonResponse:
+    """What the upload's page watches while work is under way."""
+    upload = _own_upload(request, uid)
+    return JsonResponse(
+        {
+            "state": upload.state,
+            "label": upload.get_state_display(),
+            "busy": upload.busy,
+            "files_done": upload.files_done,
+            "files_total": upload.files_total,
+        }
+    )
+
+
+@login_required
+@require_POST
+def correct_article(request: HttpRequest, uid, file: int, order: int) -> HttpResponse:
+    _check_may_add(request)
+    upload = _own_upload(request, uid)
+    if upload.state != Upload.State.PREVIEWED:
+        return _upload_page_refusal(request, upload, "This upload no longer takes corrections.")
+    if file >= len(upload.preview) or order >= len(upload.preview[file]["articles"]):
+        return _upload_page_refusal(request, upload, "No such article in this upload.")
+    key = f"{file}-{order}"
+    form = ArticleCorrectionForm(request.POST, prefix=key)
+    if not form.is_valid():
+        return _upload_page(request, upload, invalid=(key, form))
+    uploads.correct(upload, file, order, form.cleaned_data)
+    return redirect(f"{upload.get_absolute_url()}#article-{key}")
+
+
+@login_required
+@require_POST
+def confirm_upload(request: HttpRequest, uid) -> HttpResponse:
+    _check_may_add(request)
+    upload = _own_upload(request, uid)
+    if not uploads.confirm(upload):
+        return _upload_page_refusal(request, upload, "There is nothing in this upload to store.")
+    upload_jobs.start_soon()
+    return redirect(upload)
+
+
+@login_required
+@require_POST
+def discard_upload(request: HttpRequest, uid) -> HttpResponse:
+    upload = _own_upload(request, uid)
+    if not uploads.discard(upload):
+        return _upload_page_refusal(request, upload, "It is being stored: too late to discard.")
+    return redirect("archive:add")
+
+
+def _upload_page_refusal(request: HttpRequest, upload: Upload, reason: str) -> HttpResponse:
+    upload.refresh_from_db()
+    return _upload_page(request, upload, refusal=reason)

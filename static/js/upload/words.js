@@ -1,0 +1,38 @@
+// What the upload pages say while they work: plain functions, tested by Node.
+
+const UNITS = ["bytes", "kB", "MB", "GB"];
+
+export function size(bytes) {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const shown = unit === 0 || value >= 10 ? Math.round(value) : value.toFixed(1);
+  return `${shown} ${UNITS[unit]}`;
+}
+
+export function chosen(files) {
+  const list = Array.from(files);
+  if (list.length === 0) return "";
+  const total = list.reduce((sum, file) => sum + file.size, 0);
+  const names = list.length === 1 ? list[0].name : `${list.length} files`;
+  return `${names}, ${size(total)}`;
+}
+
+// Sending: how far, in percent (0 to 100), of a total that may be unknown.
+export function percent(loaded, total) {
+  if (!total) return 0;
+  return Math.min(100, Math.round((loaded * 100) / total));
+}
+
+// Why the upload did not arrive, in words: the server's own reason when it gave one.
+export function failure(status, body) {
+  if (body && typeof body.error === "string") return body.error;
+  if (status === 0) {
+    return "The upload was cut off before the server answered: the files may be larger than it takes, or the connection dropped.";
+  }
+  if (status === 403) return "You may not add articles: ask an administrator.";
+  return `The server could not take the upload (error ${status}). Nothing was stored.`;
+}
