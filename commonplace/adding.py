@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -23,9 +22,11 @@ ENVELOPE_BYTES = 10 << 20
 NOT_ALLOWED = "Adding articles needs the permission to add them: ask an administrator."
 
 
-def _check_may_add(request: HttpRequest) -> None:
-    if not uploads.may_add_articles(request.user):
-        raise PermissionDenied(NOT_ALLOWED)
+def _not_allowed(request: HttpRequest) -> HttpResponse | None:
+    """The 403 page saying what is missing, for whoever may not add articles."""
+    if uploads.may_add_articles(request.user):
+        return None
+    return render(request, "403.html", {"message": NOT_ALLOWED}, status=403)
 
 
 @csrf_exempt  # checked in _add_articles, once the upload's own handlers are in place
@@ -33,7 +34,8 @@ def _check_may_add(request: HttpRequest) -> None:
 def add_articles(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    _check_may_add(request)
+    if refusal := _not_allowed(request):
+        return refusal
     within = uploads.limits()
     if request.method == "POST":
         sent = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -48,13 +50,14 @@ def add_articles(request: HttpRequest) -> HttpResponse:
 def _add_articles(request: HttpRequest, within) -> HttpResponse:
     if request.method == "GET":
         return _add_page(request, within)
+    files = request.FILES.getlist("files")  # read here, through the handler set above
     oversized = getattr(request.upload_handlers[0], "oversized", "")
     try:
         if oversized:
             raise uploads.UploadRefused(
                 f"{oversized}: larger than {uploads.mb(within.max_file_bytes)}."
             )
-        upload = uploads.receive(request.user, request.FILES.getlist("files"), within)
+        upload = uploads.receive(request.user, files, within)
     except uploads.UploadRefused as refused:
         return _refused(request, within, str(refused))
     upload_jobs.start_soon()
@@ -141,8 +144,9 @@ def upload_status(request: HttpRequest, uid) -> JsonResponse:
 @login_required
 @require_POST
 def correct_article(request: HttpRequest, uid, file: int, order: int) -> HttpResponse:
-    _check_may_add(request)
     upload = _own_upload(request, uid)
+    if refusal := _not_allowed(request):
+        return refusal
     if upload.state != Upload.State.PREVIEWED:
         return _upload_page_refusal(request, upload, "This upload no longer takes corrections.")
     if file >= len(upload.preview) or order >= len(upload.preview[file]["articles"]):
@@ -158,8 +162,9 @@ def correct_article(request: HttpRequest, uid, file: int, order: int) -> HttpRes
 @login_required
 @require_POST
 def confirm_upload(request: HttpRequest, uid) -> HttpResponse:
-    _check_may_add(request)
     upload = _own_upload(request, uid)
+    if refusal := _not_allowed(request):
+        return refusal
     if not uploads.confirm(upload):
         return _upload_page_refusal(request, upload, "There is nothing in this upload to store.")
     upload_jobs.start_soon()
