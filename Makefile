@@ -37,10 +37,12 @@ run: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production-style: gunicorn workers, static files through WhiteNoise, debug off, and the
-# index worker (started by gunicorn's master, commonplace/gunicorn_conf.py) applying index
-# updates so that no request waits for them. Needs SECRET_KEY; set HTTPS=0 to try it over
+# index worker and the upload worker (started by gunicorn's master,
+# commonplace/gunicorn_conf.py) applying index updates and reading uploads so that no
+# request waits for them. Needs SECRET_KEY; set HTTPS=0 to try it over
 # plain http on your own machine.
 serve: export INDEX_UPDATES = worker
+serve: export UPLOAD_JOBS = worker
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0

@@ -147,6 +147,26 @@ print(json.dumps({"token": Token.objects.create(user=user).key,
 """
 
 
+UPLOAD = """
+import json, django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from archive import uploads
+user = get_user_model().objects.create_user("curator", is_staff=True)
+text = b"Sent by hand\\n\\nA standfirst.\\n\\nA paragraph of an uploaded article.\\n"
+upload = uploads.receive(user, [SimpleUploadedFile("sent.txt", text)], uploads.limits())
+print(json.dumps(str(upload.uid)))
+"""
+
+UPLOAD_STATE = """
+import json, django
+django.setup()
+from archive.models import Upload
+print(json.dumps(Upload.objects.get().state))
+"""
+
+
 def test_make_serve_answers_writes_without_the_index_and_finds_them_within_two_seconds(
     data_dir,
 ):
@@ -156,7 +176,7 @@ def test_make_serve_answers_writes_without_the_index_and_finds_them_within_two_s
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:commonplace.gunicorn_conf",
          "commonplace.wsgi", "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT, env={**env, "INDEX_UPDATES": "worker"},
+        cwd=ROOT, env={**env, "INDEX_UPDATES": "worker", "UPLOAD_JOBS": "worker"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -182,14 +202,25 @@ def test_make_serve_answers_writes_without_the_index_and_finds_them_within_two_s
         assert len(found_after) == 3 and max(found_after) < 2.0, found_after
         health = json.loads(urllib.request.urlopen(base + "/healthz", timeout=5).read())
         assert health["index_lag"] == "ok"
-        children = subprocess.run(
-            ["pgrep", "-P", str(server.pid), "-f", "index_worker"], capture_output=True, text=True
-        )
-        (index_worker,) = children.stdout.split()
+        # An upload that no request reads: the upload worker beside gunicorn does.
+        python(env, UPLOAD)
+        for _ in range(100):
+            if python(env, UPLOAD_STATE) == "previewed":
+                break
+            time.sleep(0.1)
+        assert python(env, UPLOAD_STATE) == "previewed"
+        workers = [
+            subprocess.run(
+                ["pgrep", "-P", str(server.pid), "-f", name], capture_output=True, text=True
+            ).stdout.split()
+            for name in ("index_worker", "upload_worker")
+        ]
+        assert [len(pids) for pids in workers] == [1, 1]
     finally:
         server.terminate()
         server.wait(30)
-    assert not running(int(index_worker))  # gunicorn stopped its index worker on the way out
+    # gunicorn stopped its workers on the way out.
+    assert not any(running(int(pids[0])) for pids in workers)
 
 
 def running(pid: int) -> bool:
