@@ -36,6 +36,7 @@ _again = threading.Event()
 def run_pending() -> tuple[int, bool]:
     """Run the jobs waiting, one at a time: how many ran, and whether one was put back
     for later (the index held elsewhere), which ends this round."""
+    uploads.discard_abandoned()
     ran = 0
     while upload := uploads.claim_next():
         if not run(upload):

@@ -83,6 +83,7 @@ def test_demo_user_command():
     password = out.getvalue().rsplit(": ", 1)[1].strip()
     user = get_user_model().objects.get(username="demo")
     assert user.check_password(password)
+    assert user.has_perm("archive.add_article") and not user.is_staff
     out = io.StringIO()
     call_command("demo_user", stdout=out)
     assert "already exists" in out.getvalue()

@@ -85,3 +85,22 @@ def test_a_job_that_breaks_is_failed_with_a_message_not_left_running(
     assert the_upload.state == Upload.State.FAILED
     page = client.get(the_upload.get_absolute_url()).content.decode()
     assert "Something went wrong on the server" in page and "disk on fire" not in page
+
+
+def test_an_upload_left_unconfirmed_is_dropped_after_the_days_kept(client_for, people, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = client_for(people.uploader)
+    for _ in range(2):
+        client.post(ADD, {"files": [page_file(PAGES.ledger)]})
+    upload_jobs.run_pending()
+    old, recent = Upload.objects.order_by("created")
+    days_ago = timezone.now() - timedelta(days=settings.COMMONPLACE_UPLOAD_KEEP_DAYS, hours=1)
+    Upload.objects.filter(pk=old.pk).update(created=days_ago)
+    upload_jobs.run_pending()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.state == Upload.State.DISCARDED and not old.folder.exists()
+    assert recent.state == Upload.State.PREVIEWED and recent.folder.exists()
