@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -17,6 +18,9 @@ from archive.models import Upload
 from commonplace import upload_jobs
 
 RECENT_UPLOADS = 20
+# A Nexis export holds a hundred articles and an upload may hold hundreds of files: the
+# preview shows them a page at a time.
+PREVIEW_PER_PAGE = 50
 # A request this much larger than every file it may carry is refused before it is read.
 ENVELOPE_BYTES = 10 << 20
 NOT_ALLOWED = "Adding articles needs the permission to add them: ask an administrator."
@@ -108,7 +112,9 @@ def _upload_page(
     """The upload as far as it has gone; a 400 with the form that was wrong or the reason
     a step was refused."""
     articles = uploads.articles(upload) if upload.state == Upload.State.PREVIEWED else []
-    for article in articles:
+    number = _page_of(articles, invalid[0]) if invalid else request.GET.get("page")
+    page = Paginator(articles, PREVIEW_PER_PAGE).get_page(number)
+    for article in page.object_list:
         key = f"{article['file']}-{article['order']}"
         bad = invalid and invalid[0] == key
         article["key"] = key
@@ -116,13 +122,20 @@ def _upload_page(
         article["open"] = bad
     context = {
         "upload": upload,
-        "articles": articles,
+        "articles_count": len(articles),
+        "page": page,
         "unreadable": [f for f in upload.preview if f["reason"]],
         "report": upload.report,
         "refusal": refusal,
     }
     status = 400 if invalid or refusal else 200
     return render(request, "commonplace/upload.html", context, status=status)
+
+
+def _page_of(articles: list[dict], key: str) -> int:
+    """The preview page an article is on, by its key ("file-order")."""
+    keys = [f"{a['file']}-{a['order']}" for a in articles]
+    return keys.index(key) // PREVIEW_PER_PAGE + 1 if key in keys else 1
 
 
 @login_required
@@ -156,7 +169,8 @@ def correct_article(request: HttpRequest, uid, file: int, order: int) -> HttpRes
     if not form.is_valid():
         return _upload_page(request, upload, invalid=(key, form))
     uploads.correct(upload, file, order, form.cleaned_data)
-    return redirect(f"{upload.get_absolute_url()}#article-{key}")
+    page = _page_of(uploads.articles(upload), key)
+    return redirect(f"{upload.get_absolute_url()}?page={page}#article-{key}")
 
 
 @login_required

@@ -254,3 +254,32 @@ def test_the_worker_command_runs_the_waiting_jobs(client_for, people):
     call_command("upload_worker", "--until-idle", stdout=out)
     assert "1 jobs run" in out.getvalue()
     assert Upload.objects.get().state == Upload.State.PREVIEWED
+
+
+def test_a_long_preview_is_shown_a_page_at_a_time_and_corrections_return_to_theirs(
+    client_for, people
+):
+    from commonplace.adding import PREVIEW_PER_PAGE
+    from tests.conftest import article_text
+
+    footer = "This article first appeared in the 17 May 2010 issue of the New Statesman, Bench"
+    count = PREVIEW_PER_PAGE + 10
+    text = "".join(
+        article_text(f"Article number {n}", [f"The text of article {n}."], footer)
+        for n in range(count)
+    )
+    client = client_for(people.uploader)
+    the_upload = read_now(client, upload(client, sent("many.txt", text)))
+    first = page_body(client.get(the_upload.get_absolute_url()))
+    assert f"Read: <strong>{count} articles</strong>" in first
+    assert "Article number 0<" in first and f"Article number {PREVIEW_PER_PAGE}<" not in first
+    assert f"Store {count} articles" in first and "Page 1 of 2" in first
+    last = page_body(client.get(the_upload.get_absolute_url(), {"page": 2}))
+    assert f"Article number {PREVIEW_PER_PAGE + 9}<" in last and "Article number 0<" not in last
+    order = PREVIEW_PER_PAGE + 3
+    url = reverse("archive:upload-correct", args=[the_upload.uid, 0, order])
+    response = client.post(url, {f"0-{order}-title": "Renamed"})
+    assert response.url.endswith(f"?page=2#article-0-{order}")
+    bad = client.post(url, {f"0-{order}-title": ""})
+    assert bad.status_code == 400 and "Page 2 of 2" in page_body(bad)
+    assert "This field is required." in page_body(bad)
