@@ -12,7 +12,6 @@ Files are read line by line, so memory stays flat however large the file.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import io
 import json
@@ -20,7 +19,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from dateutil import parser as dateutil_parser
@@ -34,17 +32,10 @@ MAX_HEADING_CHARS = 80
 MAX_HEADING_WORDS = 10
 MAX_BIO_CHARS = 400
 MAX_NAME_WORDS = 5
-_CHUNK_BYTES = 1 << 16
-# More C0 control characters than this share of a file means it is not text.
-_MAX_CONTROL_SHARE = 0.01
 
 # Every character Python counts as whitespace, plus the invisible ones clipping tools leave
 # at line edges (a BOM from concatenated files, a zero-width space).
 _EDGE_CHARS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\ufeff\u200b"
-_CONTROL_BYTES = bytes([*range(0x01, 0x09), *range(0x0E, 0x20), 0x7F])
-_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
-# Bytes that Windows-1252 leaves undefined: a file holding them is neither UTF-8 nor 1252.
-_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 MAX_FOOTER_CHARS = 300
 
 _FOOTER = re.compile(
@@ -126,12 +117,6 @@ class ParsedArticle:
         content += [value for value in (self.original_url, self.publication_type) if value]
         encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class Encoding:
-    name: str
-    warnings: tuple[str, ...] = ()
 
 
 def trim(text: str) -> str:
@@ -339,52 +324,11 @@ def parse_lines(lines: Iterable[str]) -> Iterator[ParsedArticle]:
 
 
 def parse_text(text: str) -> list[ParsedArticle]:
-    """Parse a whole string; files should go through read_articles() to stream."""
-    return list(parse_lines(_limited_lines(io.StringIO(text, newline=None))))
+    """Parse a whole string; files are streamed by archive.readers.text."""
+    return list(parse_lines(limited_lines(io.StringIO(text, newline=None))))
 
 
-def detect_encoding(stream: BinaryIO) -> Encoding:
-    """Read a byte stream once, in chunks, and choose how to decode it.
-
-    UTF-8 (with or without a BOM) first; a file that is not valid UTF-8 but is valid
-    Windows-1252 is read as that, with a warning. Raises ParseError for binary files.
-    """
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    is_utf8 = True
-    is_cp1252 = True
-    total = controls = 0
-    offset = 0
-    while chunk := stream.read(_CHUNK_BYTES):
-        if b"\x00" in chunk:
-            raise ParseError("binary file: it contains NUL bytes")
-        total += len(chunk)
-        controls += len(chunk.translate(None, _NOT_CONTROL_BYTES))
-        if is_utf8:
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError:
-                is_utf8 = False
-        if is_cp1252 and (bad := _CP1252_UNDEFINED.search(chunk)):
-            is_cp1252 = False
-            first_bad = offset + bad.start()
-        offset += len(chunk)
-    if is_utf8:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            is_utf8 = False
-    if total and controls / total > _MAX_CONTROL_SHARE:
-        raise ParseError("binary file: too many control characters to be text")
-    if is_utf8:
-        return Encoding("utf-8-sig")
-    if is_cp1252:
-        return Encoding(
-            "cp1252", ("not valid UTF-8; read as Windows-1252 (check accented letters and quotes)",)
-        )
-    raise ParseError(f"neither UTF-8 nor Windows-1252 (undecodable byte at offset {first_bad})")
-
-
-def _limited_lines(stream: io.TextIOBase) -> Iterator[str]:
+def limited_lines(stream: io.TextIOBase) -> Iterator[str]:
     number = 0
     while True:
         line = stream.readline(MAX_LINE_CHARS + 1)
@@ -394,14 +338,3 @@ def _limited_lines(stream: io.TextIOBase) -> Iterator[str]:
         if len(line.rstrip("\n")) > MAX_LINE_CHARS:
             raise ParseError(f"line {number} is longer than {MAX_LINE_CHARS:,} characters")
         yield line
-
-
-def read_articles(stream: BinaryIO, encoding: Encoding) -> Iterator[ParsedArticle]:
-    """Stream the articles of a byte stream whose encoding detect_encoding() chose."""
-    text = io.TextIOWrapper(stream, encoding=encoding.name, newline=None)
-    try:
-        yield from parse_lines(_limited_lines(text))
-    finally:
-        # Leave the caller's stream open: closing it is the caller's business.
-        if not stream.closed:
-            text.detach()

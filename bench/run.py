@@ -62,15 +62,16 @@ import json, resource, sys, time
 from pathlib import Path
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 from whoosh.index import create_in
-from archive import parsing
+from archive.readers.encoding import detect_encoding
+from archive.readers.text import read_articles
 from search.backends.whoosh.schema import shingle_field, text_field, unstemmed_field
 
 documents = []
 for path in sorted(Path(sys.argv[1]).rglob("*.txt")):
     with open(path, "rb") as stream:
-        encoding = parsing.detect_encoding(stream)
+        encoding = detect_encoding(stream)
     with open(path, "rb") as stream:
-        for order, article in enumerate(parsing.read_articles(stream, encoding)):
+        for order, article in enumerate(read_articles(stream, encoding)):
             position = 0
             for section in article.sections:
                 for paragraph in section.paragraphs:

@@ -26,6 +26,7 @@ import trafilatura
 from archive import citekeys, parsing
 from archive.parsing import ParsedArticle, ParsedParagraph, ParsedSection, ParseError
 from archive.readers.base import Progress, Reading
+from archive.readers.encoding import CP1252_WARNING, refuse_binary, undecodable
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -46,9 +47,6 @@ _PRESCAN_BYTES = 1024
 _DECLARED_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([-\w.:+]+)", re.IGNORECASE)
 # Browsers read these labels as Windows-1252 (a page "in Latin-1" holds curly quotes).
 _WINDOWS_1252 = frozenset({"iso8859-1", "ascii", "cp1252"})
-_CONTROL_BYTES = bytes([*range(0x01, 0x09), *range(0x0E, 0x20), 0x7F])
-_MAX_CONTROL_SHARE = 0.01  # as the plain-text parser judges a binary file
-CP1252_WARNING = "not valid UTF-8; read as Windows-1252 (check accented letters and quotes)"
 
 _SECTION_HEADINGS = frozenset({"h2", "h3"})
 # trafilatura's blocks; a list's items and a quotation's paragraphs are paragraphs each.
@@ -104,7 +102,7 @@ def decode_page(data: bytes) -> tuple[str, list[str]]:
                 return data.decode(codec), []
             except UnicodeDecodeError as error:
                 raise ParseError(f"not valid {codec} (byte {error.start})") from None
-    _refuse_binary(data)
+    refuse_binary(data)
     warnings = []
     declared = _declared_codec(data[:_PRESCAN_BYTES])
     if declared:
@@ -119,17 +117,7 @@ def decode_page(data: bytes) -> tuple[str, list[str]]:
     try:
         return data.decode("cp1252"), [*warnings, CP1252_WARNING]
     except UnicodeDecodeError as error:
-        raise ParseError(
-            f"neither UTF-8 nor Windows-1252 (undecodable byte at offset {error.start})"
-        ) from None
-
-
-def _refuse_binary(data: bytes) -> None:
-    if b"\x00" in data:
-        raise ParseError("binary file: it contains NUL bytes")
-    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
-    if data and controls / len(data) > _MAX_CONTROL_SHARE:
-        raise ParseError("binary file: too many control characters to be text")
+        raise undecodable(error.start) from None
 
 
 def _declared_codec(head: bytes) -> str | None:

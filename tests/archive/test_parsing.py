@@ -7,6 +7,8 @@ import pytest
 
 from archive import parsing
 from archive.parsing import CORRECTION, ParseError, parse_text
+from archive.readers.encoding import detect_encoding
+from archive.readers.text import read_articles
 from tests.conftest import CORPUS, article_text
 
 FOOTER_2010 = (
@@ -301,35 +303,35 @@ def test_content_hash_follows_content():
 
 
 def test_detect_encoding_utf8_with_and_without_bom():
-    assert parsing.detect_encoding(io.BytesIO("Café\n".encode())).name == "utf-8-sig"
-    assert parsing.detect_encoding(io.BytesIO(b"\xef\xbb\xbfCaf\xc3\xa9\n")).warnings == ()
+    assert detect_encoding(io.BytesIO("Café\n".encode())).name == "utf-8-sig"
+    assert detect_encoding(io.BytesIO(b"\xef\xbb\xbfCaf\xc3\xa9\n")).warnings == ()
 
 
 def test_detect_encoding_windows_1252_with_a_warning():
-    encoding = parsing.detect_encoding(io.BytesIO(b"Caf\xe9 \x93society\x94\n"))
+    encoding = detect_encoding(io.BytesIO(b"Caf\xe9 \x93society\x94\n"))
     assert encoding.name == "cp1252"
     assert "Windows-1252" in encoding.warnings[0]
-    articles = list(parsing.read_articles(io.BytesIO(b"Caf\xe9 \x93society\x94\n"), encoding))
+    articles = list(read_articles(io.BytesIO(b"Caf\xe9 \x93society\x94\n"), encoding))
     assert articles[0].title == "Café “society”"
 
 
 def test_detect_encoding_rejects_binary():
     with pytest.raises(ParseError, match="binary file: it contains NUL bytes"):
-        parsing.detect_encoding(io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
+        detect_encoding(io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
     with pytest.raises(ParseError, match="too many control characters"):
-        parsing.detect_encoding(io.BytesIO(bytes(range(1, 32)) * 10))
+        detect_encoding(io.BytesIO(bytes(range(1, 32)) * 10))
 
 
 def test_detect_encoding_rejects_bytes_undefined_in_both():
     with pytest.raises(ParseError, match=r"neither UTF-8 nor Windows-1252 .*offset 3"):
-        parsing.detect_encoding(io.BytesIO(b"abc\x81\xe9"))
+        detect_encoding(io.BytesIO(b"abc\x81\xe9"))
 
 
 def test_read_articles_streams_a_file():
     with open(CORPUS, "rb") as stream:
-        encoding = parsing.detect_encoding(stream)
+        encoding = detect_encoding(stream)
     with open(CORPUS, "rb") as stream:
-        articles = parsing.read_articles(stream, encoding)
+        articles = read_articles(stream, encoding)
         first = next(articles)
         assert first.title == "The rise and fall of New Labour"
         assert next(articles).order == 1
