@@ -15,6 +15,8 @@ from collections.abc import Callable
 from datetime import date
 from string import ascii_lowercase
 
+from archive import parsing
+
 MAX_PART_CHARS = 30
 _LEADING_ARTICLES = frozenset({"the", "a", "an"})
 # Part of a name: "Martin Luther King Jr."; a reference keeps it.
@@ -23,10 +25,7 @@ GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 POST_NOMINALS = frozenset({"mp", "mep", "msp", "ms", "am", "qc", "kc", "obe", "mbe", "cbe"})
 _AUTHOR_SEPARATOR = re.compile(r"\s+(?:and|&)\s+|\s*;\s*", re.IGNORECASE)
 # A byline's role after a comma ("Stephen Bush, Special Correspondent") names no author.
-_ROLE = re.compile(
-    r"\b(?:correspondent|editor|reporter|writer|columnist|staff|contributor|critic)s?\b",
-    re.IGNORECASE,
-)
+_ROLE = re.compile(r"\b(?:" + "|".join(sorted(parsing.BYLINE_ROLES)) + r")s?\b", re.IGNORECASE)
 
 
 def fold(text: str) -> str:

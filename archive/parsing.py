@@ -60,6 +60,23 @@ _BIO = re.compile(
 NAME_PARTICLES = frozenset(
     {"de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "le", "la", "bin", "al"}
 )
+# What a byline calls a writer rather than naming them ("Political Correspondent"), for
+# every reader and for citation names: a word here, or its plural, is no author's name.
+BYLINE_ROLES = frozenset(
+    [
+        "correspondent",
+        "editor",
+        "reporter",
+        "writer",
+        "columnist",
+        "contributor",
+        "critic",
+        "commentator",
+        "analyst",
+        "journalist",
+        "staff",
+    ]
+)
 _SHOW_HIDE_IMAGE = "show hide image"
 
 

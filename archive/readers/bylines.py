@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from archive.parsing import NAME_PARTICLES
+from archive.parsing import BYLINE_ROLES, NAME_PARTICLES
 
 # The column holds no more.
 MAX_AUTHOR_CHARS = 255
@@ -31,10 +31,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-ROLES = _words(
-    "correspondent correspondents editor editors reporter reporters writer writers "
-    "columnist contributor critic commentator analyst journalist staff"
-)
+ROLES = BYLINE_ROLES | {f"{role}s" for role in BYLINE_ROLES}
 # Words that qualify a role in Title Case ('Chief Political Correspondent'): a word not
 # here may be part of the name, so the role stops at it.
 _ROLE_WORDS = ROLES | _words(
