@@ -59,6 +59,8 @@ def test_base_key(author, issued, title, publication, key):
         ),
         ("van Gogh, Vincent", ["van Gogh, Vincent"], ["Gogh"]),
         ("Stephen Bush, Special Correspondent", ["Stephen Bush"], ["Bush"]),
+        ("Jane Roe, Chief Political Commentator", ["Jane Roe"], ["Roe"]),
+        ("Amir Khan; Data Analysts", ["Amir Khan"], ["Khan"]),
         ("Jon Cruddas MP", ["Jon Cruddas MP"], ["Cruddas"]),
         ("Martin Luther King Jr.", ["Martin Luther King Jr."], ["King"]),
     ],
