@@ -1,5 +1,5 @@
-"""Articles added in the browser: files received within limits, read into a preview
-that can be corrected, then stored by the same ingest as the command line.
+"""Articles added in the browser, once received (archive.receiving): read into a
+preview that can be corrected, then stored by the same ingest as the command line.
 
 Each step after receiving runs outside the request (a job: `claim_next` hands it to
 whoever runs jobs, commonplace.upload_jobs), and leaves its outcome on the Upload, whose
@@ -12,13 +12,9 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path, PurePath
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.db.models import Q
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from archive import readers
@@ -26,11 +22,10 @@ from archive.discovery import SourceFile
 from archive.ingest import ArticleIndex, IngestReport, ingest_files
 from archive.models import Article, Upload
 from archive.preview import ArticlePreview, preview
+from archive.receiving import ZIP, limits
 from archive.storing import Rewritten, predict
-from archive.unpacking import Limits, UnpackError, check_zip, unpack
+from archive.unpacking import UnpackError, unpack
 
-MB = 1 << 20
-ZIP = ".zip"
 # A job whose worker has not been heard of for this long stopped (killed, restarted):
 # another takes it up. Reading starts again; storing again stores what changed only. A job
 # is heard of after every file and every PULSE_SECONDS within one; the index's last flush
@@ -39,86 +34,6 @@ STALE_AFTER = timedelta(minutes=10)
 PULSE_SECONDS = 10
 # What the preview lets a user correct before anything is stored.
 CORRECTABLE = ("title", "author", "issue_date", "publication", "original_url")
-_CHUNK = 1 << 16
-
-
-class UploadRefused(Exception):
-    """Files not taken, and why, in one line for the person who sent them."""
-
-
-def may_add_articles(user) -> bool:
-    """Staff, and whoever was given the permission to add articles in the admin."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_staff or user.has_perm("archive.add_article"))
-    )
-
-
-def limits() -> Limits:
-    return Limits(
-        max_files=settings.COMMONPLACE_UPLOAD_MAX_FILES,
-        max_file_bytes=settings.COMMONPLACE_UPLOAD_MAX_FILE_MB * MB,
-        max_total_bytes=settings.COMMONPLACE_UPLOAD_MAX_TOTAL_MB * MB,
-    )
-
-
-def accepted_extensions() -> list[str]:
-    return sorted(readers.extensions() | {ZIP})
-
-
-def receive(owner, sent: list[UploadedFile], within: Limits) -> Upload:
-    """Check what was sent against the limits, then keep it, unread, in a new upload's
-    own folder; raises UploadRefused having kept nothing."""
-    counted = check_sent(sent, within)
-    upload = Upload(owner=owner, files_total=counted)
-    try:
-        (upload.folder / "sent").mkdir(parents=True)
-        for number, uploaded in enumerate(sent, 1):
-            # Kept under a name of ours: the browser's name is only ever shown.
-            path = Path("sent") / f"{number:04d}{_extension(uploaded.name)}"
-            with open(upload.folder / path, "xb") as out:
-                for chunk in uploaded.chunks(_CHUNK):
-                    out.write(chunk)
-            upload.files.append({"name": PurePath(uploaded.name).name, "path": str(path)})
-        upload.save()
-    except OSError as error:
-        shutil.rmtree(upload.folder, ignore_errors=True)
-        raise UploadRefused(f"the files could not be kept: {error.strerror or error}") from None
-    return upload
-
-
-def check_sent(sent: list[UploadedFile], within: Limits) -> int:
-    """How many files the upload holds (a zip's readable files each), or UploadRefused."""
-    if not sent:
-        raise UploadRefused("Choose at least one file.")
-    taken = ", ".join(accepted_extensions())
-    count, total = 0, 0
-    for uploaded in sent:
-        name, extension = uploaded.name, _extension(uploaded.name)
-        if extension not in readers.extensions() and extension != ZIP:
-            raise UploadRefused(f"{name}: not a kind of file Commonplace reads ({taken}).")
-        if uploaded.size > within.max_file_bytes:
-            raise UploadRefused(f"{name}: larger than {mb(within.max_file_bytes)}.")
-        total += uploaded.size
-        count += _zip_count(uploaded, within) if extension == ZIP else 1
-    if count > within.max_files:
-        raise UploadRefused(f"{count:,} files in this upload; at most {within.max_files:,}.")
-    if total > within.max_total_bytes:
-        raise UploadRefused(f"{mb(total)} in this upload; at most {mb(within.max_total_bytes)}.")
-    return count
-
-
-def _zip_count(uploaded: UploadedFile, within: Limits) -> int:
-    """A zip's readable files, checked from its directory before a byte is inflated."""
-    uploaded.seek(0)
-    try:
-        members = check_zip(uploaded, within)
-    except UnpackError as error:
-        raise UploadRefused(f"{uploaded.name}: {error}.") from None
-    finally:
-        uploaded.seek(0)
-    return sum(1 for m in members if _extension(m.filename) in readers.extensions())
 
 
 def claim_next() -> Upload | None:
@@ -371,35 +286,6 @@ def confirm(upload: Upload) -> bool:
     )
 
 
-def summary(upload: Upload) -> str:
-    count = sum(len(file["articles"]) for file in upload.preview)
-    return f"{count} article{pluralize(count)}"
-
-
 def _heard_from(upload: Upload) -> None:
     upload.heartbeat = timezone.now()
     upload.save(update_fields=["files", "files_done", "files_total", "heartbeat"])
-
-
-def _extension(name: str) -> str:
-    return PurePath(name).suffix.lower()
-
-
-def mb(size: int) -> str:
-    return f"{size / MB:,.0f} MB"
-
-
-class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
-    """Spools each file to disk as it arrives and stops at the first larger than the
-    limit (`oversized` names it): a huge file is never written whole."""
-
-    def __init__(self, request, within: Limits):
-        super().__init__(request)
-        self.max_file_bytes = within.max_file_bytes
-        self.oversized = ""
-
-    def receive_data_chunk(self, raw_data: bytes, start: int):
-        if start + len(raw_data) > self.max_file_bytes:
-            self.oversized = PurePath(self.file_name or "a file").name
-            raise StopUpload(connection_reset=False)
-        return super().receive_data_chunk(raw_data, start)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from archive import readers, uploads
+from archive import readers, receiving, uploads
 from archive.forms import ArticleCorrectionForm
 from archive.models import Upload
 from commonplace import upload_jobs
@@ -28,7 +28,7 @@ NOT_ALLOWED = "Adding articles needs the permission to add them: ask an administ
 
 def _not_allowed(request: HttpRequest) -> HttpResponse | None:
     """The 403 page saying what is missing, for whoever may not add articles."""
-    if uploads.may_add_articles(request.user):
+    if receiving.may_add_articles(request.user):
         return None
     return render(request, "403.html", {"message": NOT_ALLOWED}, status=403)
 
@@ -40,13 +40,13 @@ def add_articles(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if refusal := _not_allowed(request):
         return refusal
-    within = uploads.limits()
+    within = receiving.limits()
     if request.method == "POST":
         sent = int(request.META.get("CONTENT_LENGTH") or 0)
         if sent > within.max_total_bytes + ENVELOPE_BYTES:
-            refused = f"more than the {uploads.mb(within.max_total_bytes)} an upload may hold"
+            refused = f"more than the {receiving.mb(within.max_total_bytes)} an upload may hold"
             return _refused(request, within, refused)
-        request.upload_handlers = [uploads.SizeLimitedUploadHandler(request, within)]
+        request.upload_handlers = [receiving.SizeLimitedUploadHandler(request, within)]
     return _add_articles(request, within)
 
 
@@ -58,11 +58,11 @@ def _add_articles(request: HttpRequest, within) -> HttpResponse:
     oversized = getattr(request.upload_handlers[0], "oversized", "")
     try:
         if oversized:
-            raise uploads.UploadRefused(
-                f"{oversized}: larger than {uploads.mb(within.max_file_bytes)}."
+            raise receiving.UploadRefused(
+                f"{oversized}: larger than {receiving.mb(within.max_file_bytes)}."
             )
-        upload = uploads.receive(request.user, files, within)
-    except uploads.UploadRefused as refused:
+        upload = receiving.receive(request.user, files, within)
+    except receiving.UploadRefused as refused:
         return _refused(request, within, str(refused))
     upload_jobs.start_soon()
     if _wants_json(request):
@@ -79,10 +79,10 @@ def _refused(request: HttpRequest, within, reason: str) -> HttpResponse:
 def _add_page(request: HttpRequest, within, error: str = "", status: int = 200) -> HttpResponse:
     context = {
         "formats": list(readers.FORMATS.values()),
-        "accept": ",".join(uploads.accepted_extensions()),
+        "accept": ",".join(receiving.accepted_extensions()),
         "limits": within,
-        "max_file": uploads.mb(within.max_file_bytes),
-        "max_total": uploads.mb(within.max_total_bytes),
+        "max_file": receiving.mb(within.max_file_bytes),
+        "max_total": receiving.mb(within.max_total_bytes),
         "error": error,
         "uploads": Upload.objects.of(request.user)[:RECENT_UPLOADS],
     }

@@ -3,7 +3,7 @@ from functools import partial
 from django.conf import settings
 from django.http import HttpRequest
 
-from archive.uploads import may_add_articles
+from archive.receiving import may_add_articles
 
 
 def site(request: HttpRequest) -> dict:

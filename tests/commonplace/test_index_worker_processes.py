@@ -152,10 +152,10 @@ import json, django
 django.setup()
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from archive import uploads
+from archive import receiving
 user = get_user_model().objects.create_user("curator", is_staff=True)
 text = b"Sent by hand\\n\\nA standfirst.\\n\\nA paragraph of an uploaded article.\\n"
-upload = uploads.receive(user, [SimpleUploadedFile("sent.txt", text)], uploads.limits())
+upload = receiving.receive(user, [SimpleUploadedFile("sent.txt", text)], receiving.limits())
 print(json.dumps(str(upload.uid)))
 """
 

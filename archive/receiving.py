@@ -1,0 +1,124 @@
+"""Files sent from the Add articles page, received within limits: who may send them,
+how many and how large, and where they wait, unread, for their upload's jobs
+(archive.uploads). A file too large is cut off as it arrives; a zip is judged from its
+directory before a byte of it is inflated."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path, PurePath
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+
+from archive import readers
+from archive.models import Upload
+from archive.unpacking import Limits, UnpackError, check_zip
+
+MB = 1 << 20
+ZIP = ".zip"
+_CHUNK = 1 << 16
+
+
+class UploadRefused(Exception):
+    """Files not taken, and why, in one line for the person who sent them."""
+
+
+def may_add_articles(user) -> bool:
+    """Staff, and whoever was given the permission to add articles in the admin."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_staff or user.has_perm("archive.add_article"))
+    )
+
+
+def limits() -> Limits:
+    return Limits(
+        max_files=settings.COMMONPLACE_UPLOAD_MAX_FILES,
+        max_file_bytes=settings.COMMONPLACE_UPLOAD_MAX_FILE_MB * MB,
+        max_total_bytes=settings.COMMONPLACE_UPLOAD_MAX_TOTAL_MB * MB,
+    )
+
+
+def accepted_extensions() -> list[str]:
+    return sorted(readers.extensions() | {ZIP})
+
+
+def receive(owner, sent: list[UploadedFile], within: Limits) -> Upload:
+    """Check what was sent against the limits, then keep it, unread, in a new upload's
+    own folder; raises UploadRefused having kept nothing."""
+    counted = check_sent(sent, within)
+    upload = Upload(owner=owner, files_total=counted)
+    try:
+        (upload.folder / "sent").mkdir(parents=True)
+        for number, uploaded in enumerate(sent, 1):
+            # Kept under a name of ours: the browser's name is only ever shown.
+            path = Path("sent") / f"{number:04d}{extension(uploaded.name)}"
+            with open(upload.folder / path, "xb") as out:
+                for chunk in uploaded.chunks(_CHUNK):
+                    out.write(chunk)
+            upload.files.append({"name": PurePath(uploaded.name).name, "path": str(path)})
+        upload.save()
+    except OSError as error:
+        shutil.rmtree(upload.folder, ignore_errors=True)
+        raise UploadRefused(f"the files could not be kept: {error.strerror or error}") from None
+    return upload
+
+
+def check_sent(sent: list[UploadedFile], within: Limits) -> int:
+    """How many files the upload holds (a zip's readable files each), or UploadRefused."""
+    if not sent:
+        raise UploadRefused("Choose at least one file.")
+    taken = ", ".join(accepted_extensions())
+    count, total = 0, 0
+    for uploaded in sent:
+        name, kind = uploaded.name, extension(uploaded.name)
+        if kind not in readers.extensions() and kind != ZIP:
+            raise UploadRefused(f"{name}: not a kind of file Commonplace reads ({taken}).")
+        if uploaded.size > within.max_file_bytes:
+            raise UploadRefused(f"{name}: larger than {mb(within.max_file_bytes)}.")
+        total += uploaded.size
+        count += _zip_count(uploaded, within) if kind == ZIP else 1
+    if count > within.max_files:
+        raise UploadRefused(f"{count:,} files in this upload; at most {within.max_files:,}.")
+    if total > within.max_total_bytes:
+        raise UploadRefused(f"{mb(total)} in this upload; at most {mb(within.max_total_bytes)}.")
+    return count
+
+
+def _zip_count(uploaded: UploadedFile, within: Limits) -> int:
+    """A zip's readable files, checked from its directory before a byte is inflated."""
+    uploaded.seek(0)
+    try:
+        members = check_zip(uploaded, within)
+    except UnpackError as error:
+        raise UploadRefused(f"{uploaded.name}: {error}.") from None
+    finally:
+        uploaded.seek(0)
+    return sum(1 for m in members if extension(m.filename) in readers.extensions())
+
+
+def extension(name: str) -> str:
+    return PurePath(name).suffix.lower()
+
+
+def mb(size: int) -> str:
+    return f"{size / MB:,.0f} MB"
+
+
+class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
+    """Spools each file to disk as it arrives and stops at the first larger than the
+    limit (`oversized` names it): a huge file is never written whole."""
+
+    def __init__(self, request, within: Limits):
+        super().__init__(request)
+        self.max_file_bytes = within.max_file_bytes
+        self.oversized = ""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int):
+        if start + len(raw_data) > self.max_file_bytes:
+            self.oversized = PurePath(self.file_name or "a file").name
+            raise StopUpload(connection_reset=False)
+        return super().receive_data_chunk(raw_data, start)
