@@ -61,6 +61,7 @@ def test_upload_correct_a_title_confirm_and_read(page, users):
     run_jobs_while_the_page_watches(page)
     page.get_by_text("Articles: 2 created, 0 updated, 0 unchanged.").wait_for(timeout=30_000)
     assert Upload.objects.get().state == Upload.State.STORED
+    page.screenshot(path=SHOTS / "upload-report-desktop.png", full_page=True)
     page.get_by_role("link", name=CORRECTED).click()
     page.wait_for_url(re.compile(r"/articles/councils-brace-for-the-deepest-cuts-in-a-decade/"))
     assert page.locator("h1").inner_text() == CORRECTED
@@ -76,6 +77,7 @@ def test_a_refused_file_is_told_on_the_page_and_nothing_is_kept(page, users, tmp
     message = page.locator("[data-upload-message]")
     message.wait_for()
     assert "setup.exe: not a kind of file Commonplace reads" in message.inner_text()
+    page.screenshot(path=SHOTS / "upload-refused-desktop.png", full_page=True)
     assert page.locator("form[data-upload] button[type=submit]").is_enabled()
     assert not Upload.objects.exists()
 
