@@ -2,7 +2,7 @@ import signal
 import threading
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from commonplace import upload_jobs
 
@@ -27,7 +27,10 @@ class Command(BaseCommand):
         self.stdout.flush()
         ran = 0
         while not stop.is_set():
-            close_old_connections()
+            # A long-lived process must not keep a connection the database dropped; inside
+            # a transaction (a caller's, a test's), closing it would end that transaction.
+            if not connection.in_atomic_block:
+                close_old_connections()
             done, _ = upload_jobs.run_pending()
             ran += done
             if until_idle and not done:
