@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from archive.models import Article
+
 # A line break or other control character in a title or a name would forge lines in the
 # files references are exported to (RIS, BibTeX): one line each, as the readers give them.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -16,10 +18,29 @@ def one_line(value: str) -> None:
         raise ValidationError("One line of text, without control characters.")
 
 
+class WebAddressField(forms.URLField):
+    """An http or https address; anything else (javascript:, ftp:) is told so, once."""
+
+    default_validators = [
+        URLValidator(
+            schemes=["http", "https"],
+            message="Enter a web address starting with http:// or https://.",
+        )
+    ]
+    default_error_messages = {"invalid": "Enter a web address starting with http:// or https://."}
+
+
 class ArticleCorrectionForm(forms.Form):
-    """An article's details corrected in an upload's preview, before it is stored."""
+    """An article's details corrected in an upload's preview, before it is stored; the
+    fields are archive.corrections.CORRECTABLE."""
 
     title = forms.CharField(max_length=1000, validators=[one_line])
+    standfirst = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The line under the title that sums the article up.",
+    )
     author = forms.CharField(
         max_length=255, required=False, validators=[one_line], help_text="Names joined by “and”."
     )
@@ -30,11 +51,15 @@ class ArticleCorrectionForm(forms.Form):
         help_text="Empty: undated.",
     )
     publication = forms.CharField(max_length=255, required=False, validators=[one_line])
-    original_url = forms.URLField(
+    publication_type = forms.ChoiceField(
+        label="Published in",
+        required=False,
+        choices=[("", "Not said (cited as a magazine)"), *Article.PublicationType.choices],
+    )
+    original_url = WebAddressField(
         label="Original URL",
         max_length=2000,
         required=False,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
-        help_text="Where it was first published (http or https).",
+        help_text="Where it was first published.",
     )

@@ -8,7 +8,6 @@ the composition layer's command wires them) and prints the report it gets back.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Protocol
 
 from django.db import DatabaseError, transaction
 
+from archive import corrections as corrections_of_people
 from archive import readers
 from archive.discovery import SourceFile
 from archive.parsing import ParsedArticle, ParseError
@@ -128,8 +128,7 @@ def ingest_file(
 
 def _corrected(articles: Iterator[ParsedArticle], corrections) -> Iterator[ParsedArticle]:
     for article in articles:
-        fields = corrections.get(article.order)
-        yield dataclasses.replace(article, **fields) if fields else article
+        yield corrections_of_people.corrected(article, corrections.get(article.order, {}))
 
 
 def _failed(outcome: FileOutcome, reason: str) -> FileOutcome:

@@ -1,5 +1,6 @@
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -58,6 +59,14 @@ class Article(models.Model):
         help_text="Where the article was first published, when its source says so.",
     )
     doi = models.CharField("DOI", max_length=255, blank=True)
+    corrections = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "Details a person corrected when adding it ({field: {read, value}}): put back "
+            "over the file's own on every later ingest (archive.corrections)."
+        ),
+    )
     source = models.CharField(
         "source file",
         max_length=500,
@@ -79,6 +88,13 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("archive:article", kwargs={"slug": self.slug})
+
+    @property
+    def original_link(self) -> str:
+        """The original URL when it is a web address: a link to anything else (a
+        javascript: URL a source slipped in) is never made."""
+        scheme = urlsplit(self.original_url).scheme.lower()
+        return self.original_url if scheme in ("http", "https") else ""
 
 
 class Section(models.Model):
@@ -176,6 +192,15 @@ class Upload(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("archive:upload", kwargs={"uid": self.uid})
+
+    @property
+    def title(self) -> str:
+        """What it is called: its first file's name, and how many more."""
+        if not self.files:
+            return "An upload"
+        more = len(self.files) - 1
+        first = self.files[0]["name"]
+        return f"{first} and {more} more file{'s' if more > 1 else ''}" if more else first
 
     @property
     def busy(self) -> bool:

@@ -113,6 +113,9 @@ class ParsedArticle:
     line: int = 1
     warnings: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # page furniture left out, for a preview
+    # Details a person corrected, as archive.corrections records them; not in the digest:
+    # the corrected values are.
+    corrections: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def paragraphs(self) -> list[ParsedParagraph]:

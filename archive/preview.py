@@ -11,15 +11,18 @@ from archive.discovery import SourceFile
 from archive.parsing import ParsedArticle, ParsedSection, ParseError
 
 FIRST_PARAGRAPHS = 2
+NO_DATE_WARNING = "no date: it will be listed as undated"
 FIRST_CHARS = 300
 
 
 @dataclass(frozen=True)
 class ArticlePreview:
     title: str
+    standfirst: str
     author: str
     issue_date: date | None
     publication: str
+    publication_type: str
     original_url: str
     sections: list[str]
     paragraphs: int
@@ -31,13 +34,15 @@ class ArticlePreview:
     def of(cls, article: ParsedArticle) -> ArticlePreview:
         warnings = list(article.warnings)
         if article.issue_date is None:
-            warnings.append("no date: it will be listed as undated")
+            warnings.append(NO_DATE_WARNING)
         paragraphs = article.paragraphs
         return cls(
             title=article.title,
+            standfirst=article.standfirst,
             author=article.author,
             issue_date=article.issue_date,
             publication=article.publication,
+            publication_type=article.publication_type,
             original_url=article.original_url,
             sections=[
                 _section_name(s) for s in article.sections if s.number is not None or s.title

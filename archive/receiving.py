@@ -48,12 +48,18 @@ def accepted_extensions() -> list[str]:
 
 def receive(owner, sent: list[UploadedFile], within: Limits) -> Upload:
     """Check what was sent against the limits, then keep it, unread, in a new upload's
-    own folder; raises UploadRefused having kept nothing."""
+    own folder; raises UploadRefused having kept nothing. A file of a kind no reader
+    takes is not kept: its preview names it, with the reason."""
     counted = check_sent(sent, within)
     upload = Upload(owner=owner, files_total=counted)
     try:
         (upload.folder / "sent").mkdir(parents=True)
         for number, uploaded in enumerate(sent, 1):
+            if not taken(uploaded.name):
+                upload.files.append(
+                    {"name": PurePath(uploaded.name).name, "path": "", "refused": _not_read()}
+                )
+                continue
             # Kept under a name of ours: the browser's name is only ever shown.
             path = Path("sent") / f"{number:04d}{extension(uploaded.name)}"
             with open(upload.folder / path, "xb") as out:
@@ -71,21 +77,32 @@ def check_sent(sent: list[UploadedFile], within: Limits) -> int:
     """How many files the upload holds (a zip's readable files each), or UploadRefused."""
     if not sent:
         raise UploadRefused("Choose at least one file.")
-    taken = ", ".join(accepted_extensions())
+    if not any(taken(uploaded.name) for uploaded in sent):
+        names = ", ".join(PurePath(uploaded.name).name for uploaded in sent[:3])
+        raise UploadRefused(f"{names}: {_not_read()}.")
     count, total = 0, 0
     for uploaded in sent:
         name, kind = uploaded.name, extension(uploaded.name)
-        if kind not in readers.extensions() and kind != ZIP:
-            raise UploadRefused(f"{name}: not a kind of file Commonplace reads ({taken}).")
         if uploaded.size > within.max_file_bytes:
             raise UploadRefused(f"{name}: larger than {mb(within.max_file_bytes)}.")
         total += uploaded.size
-        count += _zip_count(uploaded, within) if kind == ZIP else 1
+        if taken(name):
+            count += _zip_count(uploaded, within) if kind == ZIP else 1
     if count > within.max_files:
         raise UploadRefused(f"{count:,} files in this upload; at most {within.max_files:,}.")
     if total > within.max_total_bytes:
         raise UploadRefused(f"{mb(total)} in this upload; at most {mb(within.max_total_bytes)}.")
     return count
+
+
+def taken(name: str) -> bool:
+    """A file of a kind some reader takes, or a zip of them."""
+    kind = extension(name)
+    return kind == ZIP or kind in readers.extensions()
+
+
+def _not_read() -> str:
+    return f"not a kind of file Commonplace reads ({', '.join(accepted_extensions())})"
 
 
 def _zip_count(uploaded: UploadedFile, within: Limits) -> int:

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 
-from archive import citekeys, parsing
+from archive import citekeys, corrections, parsing
 from archive.models import Article, Paragraph, Section
 from archive.parsing import ParsedArticle
 
@@ -90,12 +90,18 @@ def match_existing(existing: list[Article], titles: list[str]) -> dict[int, Arti
     by_title: dict[str, list[Article]] = {}
     for article in existing:
         by_title.setdefault(article.title, []).append(article)
+        # A title a person corrected is found by the one the file gives too.
+        read = corrections.read_title(article.corrections)
+        if read is not None and read != article.title:
+            by_title.setdefault(read, []).append(article)
     targets: dict[int, Article] = {}
+    claimed: set[int] = set()
     for order, title in enumerate(titles):
-        if by_title.get(title):
-            targets[order] = by_title[title].pop(0)
+        candidates = [a for a in by_title.get(title, []) if a.pk not in claimed]
+        if candidates:
+            targets[order] = candidates[0]
+            claimed.add(candidates[0].pk)
     if len(existing) == len(titles):
-        claimed = {article.pk for article in targets.values()}
         for order in range(len(titles)):
             if order in targets:
                 continue
@@ -106,26 +112,43 @@ def match_existing(existing: list[Article], titles: list[str]) -> dict[int, Arti
     return targets
 
 
-def predict(source: str, titles: list[str]) -> list[dict]:
-    """What storing a file's articles would do to each, by the same matching as storing:
-    {"fate": "new" | "update" (stored before: brought in line if it changed),
-    "replaces": the stored title an update would overwrite, when it is another}. For a
-    preview: nothing is written."""
+def predict(source: str, articles: list) -> list[dict]:
+    """What storing a file's articles (each with a title and an original_url) would do
+    to each, by the same matching as storing, for a preview (nothing is written):
+    "fate": "new" or "update" (stored before from a file of this name: brought in line
+    if it changed); "replaces": the stored title an update would overwrite, when it is
+    another; "kept": the details a person corrected before, which stay, with their
+    values; "same_url": the
+    title of an article from another file with the same original URL."""
     existing = list(Article.objects.filter(source=source).order_by("order", "id"))
-    targets = match_existing(existing, titles)
+    targets = match_existing(existing, [article.title for article in articles])
     fates = []
-    for order, title in enumerate(titles):
-        article = targets.get(order)
-        if article is None:
-            fates.append({"fate": "new", "replaces": ""})
-        else:
-            replaced = article.title if article.title != title else ""
-            fates.append({"fate": "update", "replaces": replaced})
+    for order, parsed in enumerate(articles):
+        fate = {"fate": "new", "replaces": "", "kept": {}, "same_url": ""}
+        stored = targets.get(order)
+        if stored is not None:
+            fate["fate"] = "update"
+            read = corrections.read_title(stored.corrections) or stored.title
+            fate["replaces"] = stored.title if parsed.title not in (read, stored.title) else ""
+            fate["kept"] = {name: entry["value"] for name, entry in stored.corrections.items()}
+        elif parsed.original_url:
+            twin = Article.objects.filter(original_url=parsed.original_url).first()
+            fate["same_url"] = twin.title if twin else ""
+        fates.append(fate)
     return fates
 
 
 # Paths the site uses beside articles' own pages (/articles/add/).
 RESERVED_SLUGS = frozenset({"add"})
+
+
+def unused_source(name: str) -> str:
+    """A source name no stored article has: the name itself, else "name (2)", ..."""
+    taken = set(Article.objects.filter(source__startswith=name).values_list("source", flat=True))
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate, number = f"{name} ({number})", number + 1
+    return candidate
 
 
 def unique_slug(title: str, exclude_pk: int | None = None) -> str:
@@ -155,6 +178,7 @@ def _article_fields(parsed: ParsedArticle, source: str) -> dict:
         "source": source,
         "order": parsed.order,
         "content_hash": parsed.content_hash(),
+        "corrections": parsed.corrections,
     }
     # A source that does not say where the article first appeared leaves the URL that
     # was found for it (manage.py import_references) as it is.
@@ -201,6 +225,7 @@ def _update_article(
 ) -> bool:
     """Bring a stored article in line with its parsed text; True when what the index holds
     of it changed (its text, or only its place in the file: document order)."""
+    parsed = corrections.kept(parsed, article.corrections)
     fields = _article_fields(parsed, article.source)
     if article.content_hash == fields["content_hash"]:
         stored.articles.unchanged += 1

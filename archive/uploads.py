@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from archive import readers
+from archive.corrections import CORRECTABLE, as_json, from_json
 from archive.discovery import SourceFile
 from archive.ingest import ArticleIndex, IngestReport, ingest_files
 from archive.models import Article, Upload
-from archive.preview import ArticlePreview, preview
+from archive.preview import NO_DATE_WARNING, ArticlePreview, preview
 from archive.receiving import ZIP, limits
-from archive.storing import Rewritten, predict
+from archive.storing import Rewritten, predict, unused_source
 from archive.unpacking import UnpackError, unpack
 
 # A job whose worker has not been heard of for this long stopped (killed, restarted):
@@ -32,8 +33,6 @@ from archive.unpacking import UnpackError, unpack
 # (about 100 s for 1,000 articles, BENCHMARKS.md) is the longest silence.
 STALE_AFTER = timedelta(minutes=10)
 PULSE_SECONDS = 10
-# What the preview lets a user correct before anything is stored.
-CORRECTABLE = ("title", "author", "issue_date", "publication", "original_url")
 
 
 def claim_next() -> Upload | None:
@@ -84,7 +83,7 @@ def _unpacked(upload: Upload) -> list[dict]:
     files, within = [], limits()
     for sent in upload.files:
         path = upload.folder / sent["path"]
-        if path.suffix != ZIP:
+        if sent.get("refused") or path.suffix != ZIP:
             files.append(sent)
             continue
         into = path.with_suffix("")
@@ -106,15 +105,23 @@ def _unpacked(upload: Upload) -> list[dict]:
 def _file_preview(upload: Upload, file: dict) -> dict:
     path = upload.folder / file["path"]
     result = preview(SourceFile(path, file["name"], refused=file.get("refused", "")))
-    if result.reason:
+    if not result.reason and not result.articles:
+        result.reason = "no articles in it (an empty file)"
+    if result.reason and file["path"]:
         path.unlink(missing_ok=True)
-    fates = predict(file["name"], [a.title for a in result.articles])
+    fates = predict(file["name"], result.articles)
+    updates = [fate for fate in fates if fate["fate"] == "update"]
     return {
         "name": file["name"],
         "path": file["path"],
         "reader": result.reader,
         "reason": result.reason,
         "warnings": result.warnings,
+        # Stored before under this name, but every article there is another one: another
+        # export that happens to share the name (Nexis calls them all "Files (100).DOCX").
+        # Its articles are kept apart unless the user says they replace the stored ones.
+        "stored_before": len(updates),
+        "apart": bool(updates) and all(fate["replaces"] for fate in updates),
         "articles": [
             {**_as_json(article), **fate}
             for article, fate in zip(result.articles, fates, strict=True)
@@ -130,12 +137,14 @@ def _as_json(article: ArticlePreview) -> dict:
 
 def correct(upload: Upload, file: int, order: int, values: dict) -> None:
     """Keep the corrected fields of one article of the preview (only those that differ
-    from what was read): the preview shows them and storing uses them."""
-    read_as = upload.preview[file]["articles"][order]
+    from what it shows without them: what was read, and corrections kept from before):
+    the preview shows them and storing uses them."""
+    read = upload.preview[file]["articles"][order]
+    read_as = read if upload.preview[file]["apart"] else {**read, **read["kept"]}
     changed = {
-        name: _json_value(values[name])
+        name: as_json(name, values[name])
         for name in CORRECTABLE
-        if _json_value(values[name]) != read_as[name]
+        if as_json(name, values[name]) != read_as[name]
     }
     key = f"{file}:{order}"
     if changed:
@@ -145,10 +154,6 @@ def correct(upload: Upload, file: int, order: int, values: dict) -> None:
     upload.save(update_fields=["corrections"])
 
 
-def _json_value(value) -> str:
-    return value.isoformat() if isinstance(value, date) else (value or "")
-
-
 def articles(upload: Upload) -> list[dict]:
     """The preview's articles as they will be stored: corrections applied, with what was
     corrected, where each came from, and its key for the correction form."""
@@ -156,17 +161,40 @@ def articles(upload: Upload) -> list[dict]:
     for file_number, file in enumerate(upload.preview):
         for order, article in enumerate(file["articles"]):
             corrected = upload.corrections.get(f"{file_number}:{order}", {})
+            fate = _APART if file["apart"] else {}
+            kept = fate.get("kept", article["kept"])
             shown.append(
                 {
                     **article,
+                    **kept,
                     **corrected,
-                    "corrected": sorted(corrected),
+                    **fate,
+                    "corrected": {n: article[n] for n in CORRECTABLE if n in corrected},
+                    "warnings": _still_true(article["warnings"], corrected),
+                    "file_warnings": file["warnings"],
                     "file_name": file["name"],
                     "file": file_number,
                     "order": order,
                 }
             )
     return shown
+
+
+_APART = {"fate": "new", "replaces": "", "kept": {}}
+
+
+def _still_true(warnings: list[str], corrected: dict) -> list[str]:
+    """The warnings a correction has not answered: a date given answers "no date"."""
+    if corrected.get("issue_date"):
+        return [w for w in warnings if not w.startswith(NO_DATE_WARNING)]
+    return warnings
+
+
+def keep_apart(upload: Upload, file: int, apart: bool) -> None:
+    """Store a file's articles as new ones (under a name of their own), or as updates of
+    those stored before from a file of the same name."""
+    upload.preview[file]["apart"] = apart
+    upload.save(update_fields=["preview"])
 
 
 def store(
@@ -181,7 +209,7 @@ def store(
     files = [
         SourceFile(
             upload.folder / file["path"],
-            file["name"],
+            unused_source(file["name"]) if file["apart"] else file["name"],
             corrections=_corrections_of(upload, number),
         )
         for number, file in enumerate(upload.preview)
@@ -215,12 +243,7 @@ def _corrections_of(upload: Upload, file_number: int) -> dict[int, dict]:
     for key, fields in upload.corrections.items():
         number, order = (int(part) for part in key.split(":"))
         if number == file_number:
-            corrections[order] = {
-                name: (date.fromisoformat(value) if value else None)
-                if name == "issue_date"
-                else value
-                for name, value in fields.items()
-            }
+            corrections[order] = {name: from_json(name, value) for name, value in fields.items()}
     return corrections
 
 

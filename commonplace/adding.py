@@ -4,6 +4,8 @@ corrected, stored on confirmation (archive.uploads), each step run outside the r
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
@@ -115,21 +117,43 @@ def _upload_page(
     number = _page_of(articles, invalid[0]) if invalid else request.GET.get("page")
     page = Paginator(articles, PREVIEW_PER_PAGE).get_page(number)
     for article in page.object_list:
-        key = f"{article['file']}-{article['order']}"
-        bad = invalid and invalid[0] == key
-        article["key"] = key
-        article["form"] = invalid[1] if bad else ArticleCorrectionForm(initial=article, prefix=key)
-        article["open"] = bad
+        _for_the_page(article, invalid)
     context = {
         "upload": upload,
         "articles_count": len(articles),
         "page": page,
+        "invalid": next((a for a in page.object_list if a["open"]), None),
         "unreadable": [f for f in upload.preview if f["reason"]],
+        "stored_before": [
+            (number, file) for number, file in enumerate(upload.preview) if file["stored_before"]
+        ],
         "report": upload.report,
         "refusal": refusal,
     }
     status = 400 if invalid or refusal else 200
     return render(request, "commonplace/upload.html", context, status=status)
+
+
+def _for_the_page(article: dict, invalid: tuple[str, ArticleCorrectionForm] | None) -> None:
+    """What the preview's card shows beside the article's values: its form, and what was
+    corrected or kept, by the form's labels."""
+    key = f"{article['file']}-{article['order']}"
+    article["key"] = key
+    article["open"] = bool(invalid and invalid[0] == key)
+    article["form"] = (
+        invalid[1] if article["open"] else ArticleCorrectionForm(initial=article, prefix=key)
+    )
+    article["date"] = date.fromisoformat(article["issue_date"]) if article["issue_date"] else None
+    article["corrected_labels"] = [
+        (_LABELS[name], read or "nothing") for name, read in article["corrected"].items()
+    ]
+    article["kept_labels"] = [_LABELS[name] for name in article["kept"]]
+
+
+_LABELS = {
+    name: (field.label or name.replace("_", " ").capitalize())
+    for name, field in ArticleCorrectionForm.base_fields.items()
+}
 
 
 def _page_of(articles: list[dict], key: str) -> int:
@@ -171,6 +195,19 @@ def correct_article(request: HttpRequest, uid, file: int, order: int) -> HttpRes
     uploads.correct(upload, file, order, form.cleaned_data)
     page = _page_of(uploads.articles(upload), key)
     return redirect(f"{upload.get_absolute_url()}?page={page}#article-{key}")
+
+
+@login_required
+@require_POST
+def keep_apart(request: HttpRequest, uid, file: int) -> HttpResponse:
+    """A file stored before under the same name: its articles as new ones, or updates."""
+    upload = _own_upload(request, uid)
+    if refusal := _not_allowed(request):
+        return refusal
+    if upload.state != Upload.State.PREVIEWED or file >= len(upload.preview):
+        return _upload_page_refusal(request, upload, "This upload no longer takes choices.")
+    uploads.keep_apart(upload, file, request.POST.get("apart") == "1")
+    return redirect(f"{upload.get_absolute_url()}#files-stored-before")
 
 
 @login_required

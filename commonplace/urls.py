@@ -33,6 +33,7 @@ archive_urlpatterns = [
         adding.correct_article,
         name="upload-correct",
     ),
+    path("articles/add/<uuid:uid>/files/<int:file>/", adding.keep_apart, name="upload-apart"),
     path("articles/add/<uuid:uid>/confirm/", adding.confirm_upload, name="upload-confirm"),
     path("articles/add/<uuid:uid>/discard/", adding.discard_upload, name="upload-discard"),
     path("articles/<slug:slug>/", reader.article_page, name="article"),

@@ -17,7 +17,9 @@ from archive.readers.encoding import Encoding, detect_encoding
 class TextReader:
     name = "text"
     description = (
-        "Plain text: one or many articles in the clipping format (title, byline, date, paragraphs)."
+        "Plain text in the clipping format: one or many articles, each a title line, a "
+        "standfirst line and its paragraphs, closed by a footer such as “This article "
+        "first appeared in the 17 May 2010 issue of the New Statesman”, which dates it."
     )
     extensions = (".txt",)
 

@@ -1,7 +1,7 @@
 // The Add articles page: files dropped or chosen, sent with a progress bar; an upload's
 // page: its progress while it is read or stored, then the page again once that is done.
 // Without JavaScript the form posts as any form and the page refreshes itself.
-import { chosen, failure, percent } from "./upload/words.js";
+import { chosen, failure, percent, sending } from "./upload/words.js";
 
 const POLL_MS = 1000;
 
@@ -11,7 +11,10 @@ function enhanceForm(form) {
   const shown = form.querySelector("[data-upload-chosen]");
   const message = form.querySelector("[data-upload-message]");
   const bar = form.querySelector("[data-upload-progress]");
+  const told = form.querySelector("[data-upload-sending]");
   const button = form.querySelector("button[type=submit]");
+  // Leaving while the files are still going would lose them: the browser asks first.
+  const stay = (event) => event.preventDefault();
   const say = (text) => {
     message.textContent = text;
     message.hidden = !text;
@@ -40,14 +43,19 @@ function enhanceForm(form) {
     request.setRequestHeader("Accept", "application/json");
     request.responseType = "json";
     request.upload.addEventListener("progress", (progress) => {
-      bar.value = percent(progress.loaded, progress.lengthComputable ? progress.total : 0);
+      const total = progress.lengthComputable ? progress.total : 0;
+      bar.value = percent(progress.loaded, total);
+      told.textContent = sending(progress.loaded, total);
     });
     const finish = () => {
+      window.removeEventListener("beforeunload", stay);
       button.disabled = false;
       bar.hidden = true;
+      told.hidden = true;
     };
     request.addEventListener("load", () => {
       if (request.status === 201 && request.response?.url) {
+        window.removeEventListener("beforeunload", stay);
         window.location.assign(request.response.url);
         return;
       }
@@ -61,6 +69,9 @@ function enhanceForm(form) {
     button.disabled = true;
     bar.hidden = false;
     bar.value = 0;
+    told.hidden = false;
+    told.textContent = sending(0, 0);
+    window.addEventListener("beforeunload", stay);
     say("");
     request.send(new FormData(form));
   });

@@ -33,7 +33,9 @@ def test_a_wrong_old_password_changes_nothing_and_says_so_under_its_field(client
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'id="id_old_password_error1"' in page
+    # The error is what the field's aria-describedby names, so a screen reader says it.
+    assert 'aria-describedby="id_old_password_error"' in page
+    assert 'id="id_old_password_error"' in page
     assert "Your old password was entered incorrectly" in page
     assert get_user_model().objects.get(pk=users.owner.pk).check_password("owner-pass-123")
 

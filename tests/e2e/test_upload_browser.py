@@ -36,7 +36,10 @@ def test_upload_correct_a_title_confirm_and_read(page, users):
     corpus = Article.objects.count()
     log_in(page, "staff", "staff-pass-123", "/articles/add/")
     page.set_input_files("#upload-files", [str(LEDGER), str(REVIEW)])
-    assert re.fullmatch(r"2 files, \d+(\.\d)? kB", page.inner_text("[data-upload-chosen]"))
+    assert re.fullmatch(
+        r"2 files \(\d+(\.\d)? kB\): ledger-byline.html, review-meta.html",
+        page.inner_text("[data-upload-chosen]"),
+    )
     page.screenshot(path=SHOTS / "upload-add-desktop.png", full_page=True)
     page.click("form[data-upload] button[type=submit]")
     page.wait_for_url(re.compile(r"/articles/add/[0-9a-f-]{36}/$"))
@@ -54,10 +57,10 @@ def test_upload_correct_a_title_confirm_and_read(page, users):
     first.get_by_role("button", name="Save the correction").click()
     corrected = page.locator(".upload-article").first
     corrected.locator("h2", has_text=CORRECTED).wait_for()
-    assert "Corrected: title" in corrected.inner_text()
+    assert "Corrected: Title (read as “Councils brace for a winter of cuts”)" in corrected.inner_text()
     assert Article.objects.count() == corpus
 
-    page.get_by_role("button", name="Store 2 articles").click()
+    page.get_by_role("button", name="Store 2 articles").first.click()
     run_jobs_while_the_page_watches(page)
     page.get_by_text("Articles: 2 created, 0 updated, 0 unchanged.").wait_for(timeout=30_000)
     assert Upload.objects.get().state == Upload.State.STORED

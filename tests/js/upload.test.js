@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { chosen, failure, percent, size } from "../../static/js/upload/words.js";
+import { chosen, failure, percent, sending, size } from "../../static/js/upload/words.js";
 
 test("sizes are said in the unit that fits", () => {
   assert.equal(size(0), "0 bytes");
@@ -10,10 +10,16 @@ test("sizes are said in the unit that fits", () => {
   assert.equal(size(50 * 1024 * 1024), "50 MB");
 });
 
-test("what was chosen: the one name, or how many, and their size", () => {
+test("what was chosen: how many, their size, the first names", () => {
   assert.equal(chosen([]), "");
-  assert.equal(chosen([{ name: "a.html", size: 2048 }]), "a.html, 2.0 kB");
-  assert.equal(chosen([{ name: "a", size: 1024 }, { name: "b", size: 1024 }]), "2 files, 2.0 kB");
+  assert.equal(chosen([{ name: "a.html", size: 2048 }]), "1 file (2.0 kB): a.html");
+  const five = ["a", "b", "c", "d", "e"].map((name) => ({ name, size: 1024 }));
+  assert.equal(chosen(five), "5 files (5.0 kB): a, b, c and 2 more");
+});
+
+test("sending is told in words as well as by the bar", () => {
+  assert.equal(sending(512, 2048), "Sending: 25% of 2.0 kB");
+  assert.equal(sending(5, 0), "Sending…");
 });
 
 test("progress is a percentage, never past 100, and 0 when the total is unknown", () => {

@@ -143,3 +143,18 @@ def test_the_page_queries_are_few(
         assert owner.get(f"/articles/{MOMENTUM}/?q=bus").status_code == 200
     with django_assert_max_num_queries(3):  # no annotations or tags to show a visitor
         assert client.get(f"/articles/{MOMENTUM}/").status_code == 200
+
+
+def test_the_original_is_linked_when_it_is_a_web_address(client, ingested):
+    from archive.models import Article
+
+    article = Article.objects.get(slug=NEW_LABOUR)
+    article.original_url = "https://www.newstatesman.com/politics/2010/05/new-labour"
+    article.save()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert (
+        'First published at <a href="https://www.newstatesman.com/politics/2010/05/new-labour" '
+        'rel="noopener noreferrer">'
+    ) in page
+    Article.objects.filter(pk=article.pk).update(original_url="javascript:alert(1)")
+    assert "First published at" not in client.get(article.get_absolute_url()).content.decode()

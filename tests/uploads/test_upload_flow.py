@@ -19,6 +19,15 @@ def upload(client, *files, **headers):
     return client.post(ADD, {"files": list(files)}, **headers)
 
 
+def as_posted(the_upload, file: int, order: int, **changes) -> dict:
+    """The correction form as the browser posts it: every field as shown, some changed."""
+    from archive.corrections import CORRECTABLE
+
+    shown = the_upload.preview[file]["articles"][order]
+    values = {name: shown[name] for name in CORRECTABLE} | changes
+    return {f"{file}-{order}-{name}": value for name, value in values.items()}
+
+
 def read_now(client, response) -> Upload:
     """The upload the response redirected to, once its jobs have run."""
     assert response.status_code == 302, page_body(response)
@@ -59,24 +68,17 @@ def test_a_corrected_title_is_stored_and_reported(client_for, people):
     client = client_for(people.uploader)
     the_upload = read_now(client, upload(client, page_file(PAGES.ledger)))
     correct = reverse("archive:upload-correct", args=[the_upload.uid, 0, 0])
-    response = client.post(
-        correct,
-        {
-            "0-0-title": "Councils brace for cuts",
-            "0-0-author": "Jane Roe",
-            "0-0-issue_date": "2024-03-15",
-            "0-0-publication": "The Northern Ledger",
-            "0-0-original_url": "",
-        },
-    )
+    changes = {"title": "Councils brace for cuts", "issue_date": "2024-03-15", "original_url": ""}
+    response = client.post(correct, as_posted(the_upload, 0, 0, **changes))
     assert response.status_code == 302
     assert response.url.endswith("#article-0-0")
     the_upload.refresh_from_db()
-    assert the_upload.corrections == {
-        "0:0": {"title": "Councils brace for cuts", "issue_date": "2024-03-15", "original_url": ""}
-    }
+    assert the_upload.corrections == {"0:0": changes}
     page = page_body(client.get(the_upload.get_absolute_url()))
-    assert "Corrected: issue_date, original_url, title" in page
+    assert (
+        "<strong>Corrected:</strong> Title (read as “Councils brace for a winter of cuts”); "
+        "Date (read as “2024-03-14”); Original URL (read as “https://www.northernledger"
+    ) in page
 
     assert client.post(reverse("archive:upload-confirm", args=[the_upload.uid])).status_code == 302
     assert upload_jobs.run_pending() == (1, False)
@@ -118,7 +120,9 @@ def test_a_bad_correction_is_a_400_that_keeps_the_form(client_for, people):
     assert response.status_code == 400
     page = page_body(response)
     assert "One line of text" in page and "Enter a valid date." in page
-    assert "Enter a valid URL." in page
+    assert page.count("Enter a web address starting with http:// or https://.") == 1
+    assert "The correction of “Councils brace for a winter of cuts” was not saved" in page
+    assert 'href="#article-0-0"' in page
     the_upload.refresh_from_db()
     assert the_upload.corrections == {}
     missing = reverse("archive:upload-correct", args=[the_upload.uid, 0, 5])

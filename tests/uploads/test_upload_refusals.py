@@ -56,8 +56,6 @@ def bomb() -> bytes:
         ("abs.zip", zipped({"/etc/cron.d/evil.txt": PROSE}), "leave the upload&#x27;s folder"),
         ("nested.zip", zipped({"inner.zip": zipped({"a.txt": PROSE})}), "a zip inside the zip"),
         ("fake.zip", b"PK\x03\x04 not really", "not a zip file"),
-        ("program.exe", b"MZ\x90\x00", "not a kind of file Commonplace reads"),
-        ("noextension", PROSE, "not a kind of file Commonplace reads"),
     ],
 )
 def test_a_hostile_or_wrong_file_is_refused_whole(
@@ -122,6 +120,37 @@ def test_a_zip_counts_its_files_against_the_limit(client_for, people, settings):
     archive = zipped({f"{n}.txt": PROSE for n in range(3)} | {"notes.md": "not counted"})
     reason = refused(client_for(people.uploader), sent("three.zip", archive))
     assert "3 files in this upload; at most 2." in reason
+
+
+def test_files_of_other_kinds_are_named_and_left_out(client_for, people, incoming):
+    client = client_for(people.uploader)
+    sending = [page_file(PAGES.ledger), sent("program.exe", b"MZ\x90\x00"), sent("notes", PROSE)]
+    assert client.post(ADD, {"files": sending}).status_code == 302
+    the_upload = Upload.objects.get()
+    assert the_upload.files_total == 1
+    assert sorted(p.name for p in left_behind(incoming)) == ["0001.html"]
+    upload_jobs.run_pending()
+    the_upload.refresh_from_db()
+    page = page_body(client.get(the_upload.get_absolute_url()))
+    assert "2 files could not be read or held no articles" in page
+    assert "<strong>program.exe</strong>: not a kind of file Commonplace reads" in page
+    assert "<strong>notes</strong>: not a kind of file" in page
+    assert "Store 1 article" in page
+
+
+def test_files_only_of_other_kinds_are_refused(client_for, people, incoming):
+    client = client_for(people.uploader)
+    reason = refused(
+        client,
+        sent("program.exe", b"MZ"),
+        sent("notes.pdf", b"%PDF"),
+        HTTP_ACCEPT="application/json",
+    )
+    assert reason == (
+        "program.exe, notes.pdf: not a kind of file Commonplace reads "
+        "(.docx, .htm, .html, .txt, .zip)."
+    )
+    assert left_behind(incoming) == []
 
 
 def test_no_file_is_a_400_not_an_empty_upload(client_for, people):

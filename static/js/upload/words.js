@@ -13,12 +13,23 @@ export function size(bytes) {
   return `${shown} ${UNITS[unit]}`;
 }
 
+const NAMED = 3;
+
+// What was chosen: the first few names, how many more, and their size.
 export function chosen(files) {
   const list = Array.from(files);
   if (list.length === 0) return "";
   const total = list.reduce((sum, file) => sum + file.size, 0);
-  const names = list.length === 1 ? list[0].name : `${list.length} files`;
-  return `${names}, ${size(total)}`;
+  const names = list.slice(0, NAMED).map((file) => file.name).join(", ");
+  const more = list.length - NAMED;
+  const rest = more > 0 ? ` and ${more} more` : "";
+  return `${list.length} file${list.length === 1 ? "" : "s"} (${size(total)}): ${names}${rest}`;
+}
+
+// How far the sending has gone, in words for those who cannot see the bar.
+export function sending(loaded, total) {
+  if (!total) return "Sending…";
+  return `Sending: ${percent(loaded, total)}% of ${size(total)}`;
 }
 
 // Sending: how far, in percent (0 to 100), of a total that may be unknown.
