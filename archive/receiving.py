@@ -126,16 +126,26 @@ def mb(size: int) -> str:
 
 
 class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
-    """Spools each file to disk as it arrives and stops at the first larger than the
-    limit (`oversized` names it): a huge file is never written whole."""
+    """Spools each file to disk as it arrives, and stops reading the request at the first
+    file larger than the limit or past the number an upload may hold, with the reason
+    (`refusal`): a huge file is never written whole, nor a million small ones opened."""
 
     def __init__(self, request, within: Limits):
         super().__init__(request)
-        self.max_file_bytes = within.max_file_bytes
-        self.oversized = ""
+        self.within = within
+        self.files = 0
+        self.refusal = ""
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        self.files += 1
+        if self.files > self.within.max_files:
+            self.refusal = f"more than {self.within.max_files:,} files in this upload."
+            raise StopUpload(connection_reset=False)
+        return super().new_file(field_name, file_name, *args, **kwargs)
 
     def receive_data_chunk(self, raw_data: bytes, start: int):
-        if start + len(raw_data) > self.max_file_bytes:
-            self.oversized = PurePath(self.file_name or "a file").name
+        if start + len(raw_data) > self.within.max_file_bytes:
+            name = PurePath(self.file_name or "a file").name
+            self.refusal = f"{name}: larger than {mb(self.within.max_file_bytes)}."
             raise StopUpload(connection_reset=False)
         return super().receive_data_chunk(raw_data, start)

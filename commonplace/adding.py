@@ -57,12 +57,9 @@ def _add_articles(request: HttpRequest, within) -> HttpResponse:
     if request.method == "GET":
         return _add_page(request, within)
     files = request.FILES.getlist("files")  # read here, through the handler set above
-    oversized = getattr(request.upload_handlers[0], "oversized", "")
     try:
-        if oversized:
-            raise receiving.UploadRefused(
-                f"{oversized}: larger than {receiving.mb(within.max_file_bytes)}."
-            )
+        if refusal := request.upload_handlers[0].refusal:
+            raise receiving.UploadRefused(refusal)
         upload = receiving.receive(request.user, files, within)
     except receiving.UploadRefused as refused:
         return _refused(request, within, str(refused))

@@ -156,8 +156,9 @@ COMMONPLACE_UPLOAD_KEEP_DAYS = env_int("UPLOAD_KEEP_DAYS", 7)
 COMMONPLACE_UPLOAD_JOBS = env_choice("UPLOAD_JOBS", "thread", ("thread", "worker"))
 # Files larger than this are spooled to disk as they arrive, beside the uploads.
 FILE_UPLOAD_TEMP_DIR = COMMONPLACE_UPLOAD_DIR / ".partial"
-# The upload page counts files itself, with a clear message (archive/uploads.py).
-DATA_UPLOAD_MAX_NUMBER_FILES = None
+# The upload page counts files itself, with a clear message (archive/receiving.py); this
+# is the backstop for any other form.
+DATA_UPLOAD_MAX_NUMBER_FILES = COMMONPLACE_UPLOAD_MAX_FILES + 1
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -57,7 +57,8 @@ def test_upload_correct_a_title_confirm_and_read(page, users):
     first.get_by_role("button", name="Save the correction").click()
     corrected = page.locator(".upload-article").first
     corrected.locator("h2", has_text=CORRECTED).wait_for()
-    assert "Corrected: Title (read as “Councils brace for a winter of cuts”)" in corrected.inner_text()
+    read_as = "Corrected: Title (read as “Councils brace for a winter of cuts”)"
+    assert read_as in corrected.inner_text()
     assert Article.objects.count() == corpus
 
     page.get_by_role("button", name="Store 2 articles").first.click()

@@ -104,7 +104,7 @@ def test_a_request_larger_than_any_upload_is_refused_unread(client_for, people, 
 @pytest.mark.parametrize(
     ("limit", "value", "files", "reason"),
     [
-        ("COMMONPLACE_UPLOAD_MAX_FILES", 2, 3, "3 files in this upload; at most 2."),
+        ("COMMONPLACE_UPLOAD_MAX_FILES", 2, 3, "more than 2 files in this upload."),
         ("COMMONPLACE_UPLOAD_MAX_TOTAL_MB", 1, 3, "2 MB in this upload; at most 1 MB."),
     ],
 )
@@ -221,3 +221,11 @@ def test_names_from_the_browser_are_only_ever_shown_escaped(client_for, people, 
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;.html" in page
     assert all(p.is_relative_to(incoming) for p in left_behind(incoming))
+
+
+def test_more_files_than_an_upload_may_hold_stop_the_reading(client_for, people, settings):
+    settings.COMMONPLACE_UPLOAD_MAX_FILES = 3
+    sending = [sent(f"{n}.exe", b"x") for n in range(50)]  # not even of a kind that counts
+    reason = refused(client_for(people.uploader), *sending, HTTP_ACCEPT="application/json")
+    assert reason == "more than 3 files in this upload."
+    assert partial_files() == []
