@@ -101,8 +101,12 @@ def disambiguated(base: str) -> list[str]:
 
 
 def unique_key(base: str, taken: Callable[[str], bool]) -> str:
-    """The first of the base's disambiguated keys that `taken` says is free."""
+    """The first of the base's disambiguated keys that `taken` says is free; past zz
+    (703 articles of one author, year and first word), the base and a number."""
     for key in disambiguated(base):
         if not taken(key):
             return key
-    raise ValueError(f"no free citation key left for {base!r}")
+    number = len(disambiguated(base)) + 1
+    while taken(f"{base}{number}"):
+        number += 1
+    return f"{base}{number}"

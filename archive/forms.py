@@ -1,20 +1,17 @@
 """Forms for the archive's own data."""
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from archive.models import Article
-
-# A line break or other control character in a title or a name would forge lines in the
-# files references are exported to (RIS, BibTeX): one line each, as the readers give them.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+from archive.parsing import CONTROL_CHARACTERS
 
 
 def one_line(value: str) -> None:
-    if _CONTROL.search(value):
+    """A line break or other control character in a title or a name would forge lines in
+    the files references are exported to (RIS, BibTeX): one line each, as readers give."""
+    if CONTROL_CHARACTERS.search(value):
         raise ValidationError("One line of text, without control characters.")
 
 

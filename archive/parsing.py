@@ -78,6 +78,9 @@ BYLINE_ROLES = frozenset(
     ]
 )
 _SHOW_HIDE_IMAGE = "show hide image"
+# What breaks a line or is no text: never in a title, a name or a file's name, which go
+# into one-line formats (RIS, BibTeX, a report).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 class ParseError(Exception):

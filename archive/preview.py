@@ -63,7 +63,8 @@ class FilePreview:
     articles: list[ArticlePreview] = field(default_factory=list)
 
 
-def preview(source_file: SourceFile) -> FilePreview:
+def preview(source_file: SourceFile, max_articles: int | None = None) -> FilePreview:
+    """What the file would give; past max_articles, nothing of it, with the reason."""
     result = FilePreview(source_file)
     if source_file.missing or source_file.refused:
         result.reason = source_file.refused or "no such file or folder"
@@ -76,7 +77,12 @@ def preview(source_file: SourceFile) -> FilePreview:
     try:
         reading = reader.open(source_file.path)
         result.warnings = list(reading.warnings)
-        result.articles = [ArticlePreview.of(article) for article in reading.articles(None)]
+        for article in reading.articles(None):
+            if max_articles is not None and len(result.articles) >= max_articles:
+                result.articles = []
+                result.reason = f"more articles than the {max_articles:,} there is room for"
+                break
+            result.articles.append(ArticlePreview.of(article))
     except ParseError as error:
         result.reason = str(error)
     except OSError as error:

@@ -11,6 +11,7 @@ from pathlib import Path, PurePath
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.db import DatabaseError
 
 from archive import readers
 from archive.models import Upload
@@ -70,6 +71,13 @@ def receive(owner, sent: list[UploadedFile], within: Limits) -> Upload:
     except OSError as error:
         shutil.rmtree(upload.folder, ignore_errors=True)
         raise UploadRefused(f"the files could not be kept: {error.strerror or error}") from None
+    except DatabaseError:
+        # SQLite is held by a long ingest, say: nothing half-kept, and try again later.
+        shutil.rmtree(upload.folder, ignore_errors=True)
+        raise UploadRefused(
+            "The server is busy storing articles just now: nothing was kept. Try again in a "
+            "few minutes."
+        ) from None
     return upload
 
 

@@ -153,9 +153,15 @@ def unused_source(name: str) -> str:
 
 def unique_slug(title: str, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:MAX_SLUG_CHARS].strip("-") or "article"
+    # One query for every slug the suffixes could meet, not one a suffix: a file of a
+    # thousand articles of one title would otherwise ask half a million times.
+    taken = set(
+        Article.objects.exclude(pk=exclude_pk)
+        .filter(slug__startswith=base)
+        .values_list("slug", flat=True)
+    )
     slug, suffix = base, 2
-    taken = Article.objects.exclude(pk=exclude_pk)
-    while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or slug in taken:
         slug, suffix = f"{base}-{suffix}", suffix + 1
     return slug
 
@@ -163,7 +169,10 @@ def unique_slug(title: str, exclude_pk: int | None = None) -> str:
 def unique_citation_key(parsed: ParsedArticle) -> str:
     """A new article's key; a stored one keeps the key it was given (archive.citekeys)."""
     base = citekeys.base_key(parsed.author, parsed.issue_date, parsed.title, parsed.publication)
-    return citekeys.unique_key(base, lambda key: Article.objects.filter(citation_key=key).exists())
+    taken = set(
+        Article.objects.filter(citation_key__startswith=base).values_list("citation_key", flat=True)
+    )
+    return citekeys.unique_key(base, taken.__contains__)
 
 
 def _article_fields(parsed: ParsedArticle, source: str) -> dict:

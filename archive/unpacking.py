@@ -25,6 +25,13 @@ _RATIO_FROM_BYTES = 1024 * 1024
 _END_OF_DIRECTORY = b"PK\x05\x06"
 _END_RECORD_BYTES = 22
 _MAX_COMMENT_BYTES = 0xFFFF
+# A directory entry is 46 bytes and its name; with a long name and some extra fields, a
+# thousand bytes is generous. The end record's count is 16 bits and zipfile ignores it,
+# so a directory is bounded by its size too: a lying count cannot hide a million entries.
+_MAX_ENTRY_BYTES = 1000
+# What zipfile raises for a member it cannot inflate: damaged data, encryption, an
+# unknown compression method.
+_CANNOT_INFLATE = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError)
 
 
 class UnpackError(Exception):
@@ -68,23 +75,40 @@ def unpack(
 def check_zip(stream: BinaryIO, limits: Limits) -> list[zipfile.ZipInfo]:
     """The zip's files (not its folders), checked from its end record and directory alone,
     before anything is inflated: names, links, sizes, how far each inflates."""
-    count = declared_entries(stream)
-    if count > limits.max_entries:
-        raise UnpackError(f"{count:,} entries in the zip; at most {limits.max_entries:,}")
+    check_directory(stream, limits.max_entries)
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir()]
+            # Not ZipInfo.is_dir(), which fails on an empty name (refused just below).
+            members = [m for m in archive.infolist() if not m.filename.endswith("/")]
     except (zipfile.BadZipFile, zlib.error, ValueError, EOFError) as error:
         raise UnpackError(f"not a zip file that can be read ({error})") from None
     _check(members, limits)
     return members
 
 
+def check_directory(stream: BinaryIO, max_entries: int) -> None:
+    """Refuse, from the zip's end record, a directory of more entries than max_entries, by
+    its count and by its size in bytes, before zipfile reads a directory that could list
+    millions. A count of 0xFFFF means a Zip64 record holds the real one: more than any
+    limit here anyway."""
+    count, directory_bytes = _end_record(stream)
+    if count > max_entries:
+        raise UnpackError(f"{count:,} entries in the zip; at most {max_entries:,}")
+    if directory_bytes > max_entries * _MAX_ENTRY_BYTES:
+        raise UnpackError(
+            f"a zip directory of {directory_bytes:,} bytes, longer than "
+            f"{max_entries:,} entries take"
+        )
+
+
 def declared_entries(stream: BinaryIO) -> int:
-    """How many entries the zip's end record says it holds, read before zipfile reads a
-    directory that could list millions. A count of 0xFFFF means a Zip64 record holds the
-    real one: more than any limit here anyway."""
+    """How many entries the zip's end record says it holds (see check_directory)."""
+    return _end_record(stream)[0]
+
+
+def _end_record(stream: BinaryIO) -> tuple[int, int]:
+    """The end record's entry count and directory size in bytes."""
     size = stream.seek(0, 2)
     tail_bytes = min(size, _END_RECORD_BYTES + _MAX_COMMENT_BYTES)
     stream.seek(size - tail_bytes)
@@ -92,7 +116,8 @@ def declared_entries(stream: BinaryIO) -> int:
     at = tail.rfind(_END_OF_DIRECTORY)
     if at < 0 or len(tail) - at < _END_RECORD_BYTES:
         raise UnpackError("not a zip file: it ends without a zip directory")
-    return struct.unpack_from("<H", tail, at + 10)[0]
+    count, directory_bytes = struct.unpack_from("<HI", tail, at + 10)
+    return count, directory_bytes
 
 
 def escapes(name: str) -> bool:
@@ -128,6 +153,8 @@ def _check(members: list[zipfile.ZipInfo], limits: Limits) -> None:
 
 def _check_name(member: zipfile.ZipInfo) -> None:
     name = member.filename
+    if not name.strip():
+        raise UnpackError("a file without a name in the zip")
     if escapes(name):
         raise UnpackError(f"{name!r}: a name that would leave the upload's folder")
     if stat.S_ISLNK(member.external_attr >> 16):
@@ -139,8 +166,9 @@ def _check_name(member: zipfile.ZipInfo) -> None:
 def _write_all(archive, members, into: Path, limits: Limits) -> list[tuple[str, Path]]:
     written, total = [], 0
     for number, member in enumerate(members, 1):
-        # Its own name, flattened: no member decides where in the folder it goes.
-        target = into / f"{number:04d}-{PurePosixPath(member.filename).name}"
+        # A name of ours: no member decides where in the folder it goes, or how long
+        # its name is.
+        target = into / f"{number:04d}{PurePosixPath(member.filename).suffix.lower()[:10]}"
         total += _write_one(archive, member, target, limits)
         if total > limits.max_total_bytes:
             raise UnpackError(f"more than {_mb(limits.max_total_bytes)} unpacked")
@@ -150,12 +178,16 @@ def _write_all(archive, members, into: Path, limits: Limits) -> list[tuple[str, 
 
 def _write_one(archive, member: zipfile.ZipInfo, target: Path, limits: Limits) -> int:
     size = 0
-    with archive.open(member) as source, open(target, "xb") as out:
-        while chunk := source.read(_CHUNK):
-            size += len(chunk)
-            if size > limits.max_file_bytes or size > member.file_size:
-                raise UnpackError(f"{member.filename}: holds more than its header says")
-            out.write(chunk)
+    try:
+        with archive.open(member) as source, open(target, "xb") as out:
+            while chunk := source.read(_CHUNK):
+                size += len(chunk)
+                if size > limits.max_file_bytes or size > member.file_size:
+                    raise UnpackError(f"{member.filename}: holds more than its header says")
+                out.write(chunk)
+    except _CANNOT_INFLATE as error:
+        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        raise UnpackError(f"{member.filename}: damaged or encrypted ({reason})") from None
     return size
 
 

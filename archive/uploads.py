@@ -22,6 +22,7 @@ from archive.corrections import CORRECTABLE, as_json, from_json
 from archive.discovery import SourceFile
 from archive.ingest import ArticleIndex, IngestReport, ingest_files
 from archive.models import Article, Upload
+from archive.parsing import CONTROL_CHARACTERS
 from archive.preview import NO_DATE_WARNING, ArticlePreview, preview
 from archive.receiving import ZIP, limits
 from archive.storing import Rewritten, predict, unused_source
@@ -62,19 +63,35 @@ def claim_next() -> Upload | None:
 def read(upload: Upload) -> None:
     """Unpack the zips, read every file, keep what each would give; nothing is stored.
     Files that cannot be read leave the folder at once."""
-    files = _unpacked(upload)
+    files = _named_once(_unpacked(upload))
     upload.files, upload.files_total = files, len(files)
     _heard_from(upload)
-    previews = []
+    previews, room = [], settings.COMMONPLACE_UPLOAD_MAX_ARTICLES
     for file in files:
-        previews.append(_file_preview(upload, file))
+        previews.append(_file_preview(upload, file, room))
+        room -= len(previews[-1]["articles"])
         upload.files_done += 1
         _heard_from(upload)
     upload.preview = previews
-    upload.state = Upload.State.PREVIEWED
     if not any(p["articles"] for p in previews):
         shutil.rmtree(upload.folder, ignore_errors=True)
-    upload.save()
+    Upload.objects.filter(pk=upload.pk, state=Upload.State.READING).update(
+        preview=previews, state=Upload.State.PREVIEWED
+    )
+
+
+def _named_once(files: list[dict]) -> list[dict]:
+    """Each file under a name no other file of the upload has (two "export.txt" sent
+    together are two sources, not one overwriting the other), on one line."""
+    seen: set[str] = set()
+    for file in files:
+        name = CONTROL_CHARACTERS.sub("?", file["name"])  # a newline from a zip, say
+        candidate, number = name, 2
+        while candidate in seen:
+            candidate, number = f"{name} ({number})", number + 1
+        seen.add(candidate)
+        file["name"] = candidate
+    return files
 
 
 def _unpacked(upload: Upload) -> list[dict]:
@@ -102,9 +119,12 @@ def _unpacked(upload: Upload) -> list[dict]:
     return files
 
 
-def _file_preview(upload: Upload, file: dict) -> dict:
+def _file_preview(upload: Upload, file: dict, room: int) -> dict:
     path = upload.folder / file["path"]
-    result = preview(SourceFile(path, file["name"], refused=file.get("refused", "")))
+    source_file = SourceFile(path, file["name"], refused=file.get("refused", ""))
+    result = preview(source_file, max_articles=room)
+    if result.reason.startswith("more articles than the"):
+        result.reason += " in one upload: send it in another"
     if not result.reason and not result.articles:
         result.reason = "no articles in it (an empty file)"
     if result.reason and file["path"]:
@@ -287,12 +307,11 @@ def discard_abandoned() -> int:
 
 
 def discard(upload: Upload) -> bool:
-    """Drop an upload not yet stored, with its files; False if it is being stored."""
-    dropped = (
-        Upload.objects.filter(pk=upload.pk)
-        .exclude(state__in=[Upload.State.CONFIRMED, Upload.State.STORING, Upload.State.STORED])
-        .update(state=Upload.State.DISCARDED)
-    )
+    """Drop an upload read and not stored (or failed), with its files; False for one
+    being read or stored (a job would write it back) or stored already."""
+    dropped = Upload.objects.filter(
+        pk=upload.pk, state__in=[Upload.State.PREVIEWED, Upload.State.FAILED]
+    ).update(state=Upload.State.DISCARDED)
     if dropped:
         shutil.rmtree(upload.folder, ignore_errors=True)
     return bool(dropped)

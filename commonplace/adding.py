@@ -36,7 +36,7 @@ def _not_allowed(request: HttpRequest) -> HttpResponse | None:
 
 
 @csrf_exempt  # checked in _add_articles, once the upload's own handlers are in place
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def add_articles(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -44,7 +44,10 @@ def add_articles(request: HttpRequest) -> HttpResponse:
         return refusal
     within = receiving.limits()
     if request.method == "POST":
-        sent = int(request.META.get("CONTENT_LENGTH") or 0)
+        try:
+            sent = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _refused(request, within, "the request's length could not be read")
         if sent > within.max_total_bytes + ENVELOPE_BYTES:
             refused = f"more than the {receiving.mb(within.max_total_bytes)} an upload may hold"
             return _refused(request, within, refused)
@@ -54,7 +57,7 @@ def add_articles(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _add_articles(request: HttpRequest, within) -> HttpResponse:
-    if request.method == "GET":
+    if request.method != "POST":
         return _add_page(request, within)
     files = request.FILES.getlist("files")  # read here, through the handler set above
     try:
@@ -83,7 +86,9 @@ def _add_page(request: HttpRequest, within, error: str = "", status: int = 200) 
         "max_file": receiving.mb(within.max_file_bytes),
         "max_total": receiving.mb(within.max_total_bytes),
         "error": error,
-        "uploads": Upload.objects.of(request.user)[:RECENT_UPLOADS],
+        "uploads": Upload.objects.of(request.user).defer("preview", "corrections", "report")[
+            :RECENT_UPLOADS
+        ],
     }
     return render(request, "commonplace/add_articles.html", context, status=status)
 
@@ -99,7 +104,12 @@ def _own_upload(request: HttpRequest, uid) -> Upload:
 @login_required
 @require_safe
 def upload_page(request: HttpRequest, uid) -> HttpResponse:
-    return _upload_page(request, _own_upload(request, uid))
+    upload = _own_upload(request, uid)
+    if upload.busy:
+        # In thread mode, a job whose thread died with its process waits for a thread:
+        # a look at its page starts one (it takes only what no live runner holds).
+        upload_jobs.start_soon()
+    return _upload_page(request, upload)
 
 
 def _upload_page(
@@ -214,7 +224,7 @@ def confirm_upload(request: HttpRequest, uid) -> HttpResponse:
     if refusal := _not_allowed(request):
         return refusal
     if not uploads.confirm(upload):
-        return _upload_page_refusal(request, upload, "There is nothing in this upload to store.")
+        return _upload_page_refusal(request, upload, _why_not(upload, "stored"))
     upload_jobs.start_soon()
     return redirect(upload)
 
@@ -224,8 +234,20 @@ def confirm_upload(request: HttpRequest, uid) -> HttpResponse:
 def discard_upload(request: HttpRequest, uid) -> HttpResponse:
     upload = _own_upload(request, uid)
     if not uploads.discard(upload):
-        return _upload_page_refusal(request, upload, "It is being stored: too late to discard.")
+        return _upload_page_refusal(request, upload, _why_not(upload, "discarded"))
     return redirect("archive:add")
+
+
+def _why_not(upload: Upload, step: str) -> str:
+    """Why an upload cannot be stored or discarded now, by where it is."""
+    upload.refresh_from_db()
+    reasons = {
+        Upload.State.STORED: "It is stored already.",
+        Upload.State.DISCARDED: "It was discarded.",
+        Upload.State.PREVIEWED: "There is nothing in this upload to store.",
+    }
+    busy = f"It is being read or stored: it can be {step} once that is done."
+    return reasons.get(upload.state, busy)
 
 
 def _upload_page_refusal(request: HttpRequest, upload: Upload, reason: str) -> HttpResponse:

@@ -148,6 +148,9 @@ COMMONPLACE_UPLOAD_DIR = DATA_DIR / "incoming"
 COMMONPLACE_UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 500)  # a zip's files count each
 COMMONPLACE_UPLOAD_MAX_FILE_MB = env_int("UPLOAD_MAX_FILE_MB", 50)
 COMMONPLACE_UPLOAD_MAX_TOTAL_MB = env_int("UPLOAD_MAX_TOTAL_MB", 500)
+# Articles an upload's files may hold in all: a small file of one-line articles could
+# otherwise hold hundreds of thousands, each previewed and stored.
+COMMONPLACE_UPLOAD_MAX_ARTICLES = env_int("UPLOAD_MAX_ARTICLES", 10_000)
 # An upload read but neither stored nor discarded is dropped, with its files, after this.
 COMMONPLACE_UPLOAD_KEEP_DAYS = env_int("UPLOAD_KEEP_DAYS", 7)
 # Uploads read and stored outside the request. "thread": a thread of the web process that

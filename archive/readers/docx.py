@@ -127,6 +127,12 @@ def check_archive(stream: BinaryIO) -> list[zipfile.ZipInfo]:
         raise ParseError("not a Word file (.docx): not a zip archive") from None
     if parts > MAX_PARTS:
         raise ParseError(f"a zip of {parts:,} parts (more than {MAX_PARTS:,}): not a Word file")
+    try:
+        unpacking.check_directory(stream, MAX_PARTS)  # its count may lie; its size may not
+    except unpacking.UnpackError:
+        raise ParseError(
+            f"a zip directory larger than {MAX_PARTS:,} parts would take: not a Word file"
+        ) from None
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:

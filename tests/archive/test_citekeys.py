@@ -103,3 +103,8 @@ def test_a_key_outlives_a_re_ingest_that_changes_author_and_title(write_file, in
     ingest(path)
     article = Article.objects.get()
     assert (article.title, article.author, article.citation_key) == ("New title", "Jane Roe", key)
+
+
+def test_keys_never_run_out():
+    taken = set(citekeys.disambiguated("x")) | {"x704"}
+    assert citekeys.unique_key("x", taken.__contains__) == "x705"

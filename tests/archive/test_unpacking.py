@@ -96,3 +96,64 @@ def test_a_file_that_is_no_zip_is_named_as_such(tmp_path, into):
     (tmp_path / "a.zip").write_bytes(b"not a zip at all")
     with pytest.raises(UnpackError, match="not a zip file"):
         unpack(tmp_path / "a.zip", into, Limits(), READABLE)
+
+
+def directory_with_a_lying_count(path, entries: int) -> None:
+    """A zip of many entries whose end record says it holds one: zipfile reads them all."""
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for number in range(entries):
+            archive.writestr(f"{number:x}.txt", b"")
+    data = bytearray(buffer.getvalue())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2
+    path.write_bytes(bytes(data))
+
+
+def test_a_directory_longer_than_its_count_says_is_refused(tmp_path, into):
+    path = tmp_path / "lying.zip"
+    directory_with_a_lying_count(path, 3000)
+    with pytest.raises(UnpackError, match=r"a zip directory of [\d,]+ bytes, longer than 20"):
+        unpack(path, into, Limits(max_entries=20), READABLE)
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ("encrypted", "damaged or encrypted"),
+        ("method", "damaged or encrypted"),
+        ("deflate", "damaged or encrypted"),
+    ],
+)
+def test_a_member_that_cannot_be_inflated_is_a_reason_not_a_crash(tmp_path, into, damage, reason):
+    path = tmp_path / "a.zip"
+    make_zip(path, {"good.txt": b"Good" * 100, "bad.txt": b"Bad text " * 100})
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        header = archive.getinfo("bad.txt").header_offset
+    if damage == "encrypted":  # the flag, in the local header and the directory
+        data[header + 6] |= 1
+        central = data.rfind(b"PK\x01\x02")
+        data[central + 8] |= 1
+    elif damage == "method":
+        data[header + 8] = 93
+        central = data.rfind(b"PK\x01\x02")
+        data[central + 10] = 93
+    else:  # the deflated bytes themselves
+        start = header + 30 + len("bad.txt")
+        data[start : start + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnpackError, match=reason):
+        unpack(path, into, Limits(), READABLE)
+    assert list(into.iterdir()) == []
+
+
+def test_a_member_without_a_name_is_refused(tmp_path, into):
+    path = tmp_path / "a.zip"
+    make_zip(path, {"ok.txt": b"Fine", "#.txt": b"x"})
+    path.write_bytes(path.read_bytes().replace(b"#.txt", b"\x00.txt"))
+    with pytest.raises(UnpackError):
+        unpack(path, into, Limits(), READABLE)
+    assert list(into.iterdir()) == []

@@ -31,6 +31,6 @@ test("progress is a percentage, never past 100, and 0 when the total is unknown"
 test("a refusal is told in the server's words when it gave them", () => {
   assert.equal(failure(400, { error: "a.exe: not a kind of file" }), "a.exe: not a kind of file");
   assert.match(failure(0, null), /cut off/);
-  assert.match(failure(403, null), /may not add articles/);
+  assert.match(failure(403, null), /reload the page and try again/);
   assert.match(failure(502, null), /error 502/);
 });

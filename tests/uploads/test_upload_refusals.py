@@ -204,7 +204,7 @@ def test_a_zip_that_inflates_past_its_headers_is_not_unpacked(client_for, people
     (file,) = the_upload.preview
     # zipfile stops at the size the directory gives, and the checksum then fails.
     assert file["reason"] == (
-        "not unpacked: not a zip file that can be read (Bad CRC-32 for file 'a.txt')"
+        "not unpacked: a.txt: damaged or encrypted (Bad CRC-32 for file 'a.txt')"
     )
     assert left_behind(incoming) == []
 
@@ -229,3 +229,71 @@ def test_more_files_than_an_upload_may_hold_stop_the_reading(client_for, people,
     reason = refused(client_for(people.uploader), *sending, HTTP_ACCEPT="application/json")
     assert reason == "more than 3 files in this upload."
     assert partial_files() == []
+
+
+def test_an_upload_holds_at_most_so_many_articles(client_for, people, settings):
+    from tests.conftest import article_text
+
+    settings.COMMONPLACE_UPLOAD_MAX_ARTICLES = 3
+    footer = "This article first appeared in the 17 May 2010 issue of the New Statesman, X"
+    two = "".join(article_text(f"Small {n}", ["Text."], footer) for n in range(2))
+    five = "".join(article_text(f"Many {n}", ["Text."], footer) for n in range(5))
+    client = client_for(people.uploader)
+    client.post(ADD, {"files": [sent("two.txt", two), sent("five.txt", five)]})
+    upload_jobs.run_pending()
+    the_upload = Upload.objects.get()
+    assert [len(f["articles"]) for f in the_upload.preview] == [2, 0]
+    assert the_upload.preview[1]["reason"] == (
+        "more articles than the 1 there is room for in one upload: send it in another"
+    )
+
+
+def test_two_files_of_one_name_are_two_sources(client_for, people):
+    from tests.conftest import article_text
+
+    client = client_for(people.uploader)
+    sending = [
+        sent("same.txt", article_text("First of two", ["Text."])),
+        sent("same.txt", article_text("Second of two", ["Text."])),
+    ]
+    client.post(ADD, {"files": sending})
+    upload_jobs.run_pending()
+    the_upload = Upload.objects.get()
+    assert [f["name"] for f in the_upload.preview] == ["same.txt", "same.txt (2)"]
+    client.post(reverse("archive:upload-confirm", args=[the_upload.uid]))
+    upload_jobs.run_pending()
+    assert sorted(Article.objects.values_list("source", "title")) == [
+        ("same.txt", "First of two"),
+        ("same.txt (2)", "Second of two"),
+    ]
+
+
+def test_an_upload_cannot_be_discarded_while_it_is_read(client_for, people):
+    client = client_for(people.uploader)
+    client.post(ADD, {"files": [page_file(PAGES.ledger)]})
+    the_upload = Upload.objects.get()
+    Upload.objects.filter(pk=the_upload.pk).update(state=Upload.State.READING)
+    response = client.post(reverse("archive:upload-discard", args=[the_upload.uid]))
+    assert response.status_code == 400
+    assert "being read or stored: it can be discarded once that is done" in page_body(response)
+    assert the_upload.folder.exists()
+
+
+def test_a_database_that_refuses_the_upload_keeps_no_files(client_for, people, monkeypatch):
+    from django.db import OperationalError
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(Upload, "save", locked)
+    reason = refused(client_for(people.uploader), page_file(PAGES.ledger))
+    assert "The server is busy storing articles just now: nothing was kept." in reason
+    assert left_behind(settings.COMMONPLACE_UPLOAD_DIR) == []
+
+
+def test_a_length_that_is_no_number_is_a_400(client_for, people):
+    client = client_for(people.uploader)
+    response = client.post(ADD, {"files": [sent("a.txt", PROSE)]}, CONTENT_LENGTH="1e3")
+    assert response.status_code == 400
+    assert "the request&#x27;s length could not be read" in page_body(response)
+    assert client.head(ADD).status_code == 200

@@ -44,6 +44,8 @@ export function failure(status, body) {
   if (status === 0) {
     return "The upload was cut off before the server answered: the files may be larger than it takes, or the connection dropped.";
   }
-  if (status === 403) return "You may not add articles: ask an administrator.";
+  if (status === 403) {
+    return "The server refused the upload: reload the page and try again (you may have been logged out, or may not add articles).";
+  }
   return `The server could not take the upload (error ${status}). Nothing was stored.`;
 }
