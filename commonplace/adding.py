@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from archive import readers, receiving, uploads
+from archive.corrections import CORRECTABLE
 from archive.forms import ArticleCorrectionForm
 from archive.models import Upload
 from commonplace import upload_jobs
@@ -154,7 +155,8 @@ def _for_the_page(article: dict, invalid: tuple[str, ArticleCorrectionForm] | No
     article["corrected_labels"] = [
         (_LABELS[name], read or "nothing") for name, read in article["corrected"].items()
     ]
-    article["kept_labels"] = [_LABELS[name] for name in article["kept"]]
+    # In the form's order: PostgreSQL's jsonb keeps keys in an order of its own.
+    article["kept_labels"] = [_LABELS[name] for name in CORRECTABLE if name in article["kept"]]
 
 
 _LABELS = {
