@@ -8,7 +8,7 @@ what changed: unchanged paragraphs keep their ids, so links and annotations surv
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -118,8 +118,8 @@ def predict(source: str, articles: list) -> list[dict]:
     "fate": "new" or "update" (stored before from a file of this name: brought in line
     if it changed); "replaces": the stored title an update would overwrite, when it is
     another; "kept": the details a person corrected before, which stay, with their
-    values; "same_url": the
-    title of an article from another file with the same original URL."""
+    values; "same_url": the title of an article from another file with the same
+    original URL."""
     existing = list(Article.objects.filter(source=source).order_by("order", "id"))
     targets = match_existing(existing, [article.title for article in articles])
     fates = []
@@ -142,28 +142,31 @@ def predict(source: str, articles: list) -> list[dict]:
 RESERVED_SLUGS = frozenset({"add"})
 
 
+def first_free(base: str, taken: Container[str], numbered: str = "{base} ({number})") -> str:
+    """The base, else the first of its numbered forms ("name (2)", "name (3)", ...) that
+    is not taken."""
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = numbered.format(base=base, number=number), number + 1
+    return candidate
+
+
 def unused_source(name: str) -> str:
     """A source name no stored article has: the name itself, else "name (2)", ..."""
     taken = set(Article.objects.filter(source__startswith=name).values_list("source", flat=True))
-    candidate, number = name, 2
-    while candidate in taken:
-        candidate, number = f"{name} ({number})", number + 1
-    return candidate
+    return first_free(name, taken)
 
 
 def unique_slug(title: str, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:MAX_SLUG_CHARS].strip("-") or "article"
     # One query for every slug the suffixes could meet, not one a suffix: a file of a
     # thousand articles of one title would otherwise ask half a million times.
-    taken = set(
+    taken = RESERVED_SLUGS | set(
         Article.objects.exclude(pk=exclude_pk)
         .filter(slug__startswith=base)
         .values_list("slug", flat=True)
     )
-    slug, suffix = base, 2
-    while slug in RESERVED_SLUGS or slug in taken:
-        slug, suffix = f"{base}-{suffix}", suffix + 1
-    return slug
+    return first_free(base, taken, "{base}-{number}")
 
 
 def unique_citation_key(parsed: ParsedArticle) -> str:

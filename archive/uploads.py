@@ -25,7 +25,7 @@ from archive.models import Article, Upload
 from archive.parsing import CONTROL_CHARACTERS
 from archive.preview import NO_DATE_WARNING, ArticlePreview, preview
 from archive.receiving import ZIP, limits
-from archive.storing import Rewritten, predict, unused_source
+from archive.storing import Rewritten, first_free, predict, unused_source
 from archive.unpacking import UnpackError, unpack
 
 # A job whose worker has not been heard of for this long stopped (killed, restarted):
@@ -86,11 +86,8 @@ def _named_once(files: list[dict]) -> list[dict]:
     seen: set[str] = set()
     for file in files:
         name = CONTROL_CHARACTERS.sub("?", file["name"])  # a newline from a zip, say
-        candidate, number = name, 2
-        while candidate in seen:
-            candidate, number = f"{name} ({number})", number + 1
-        seen.add(candidate)
-        file["name"] = candidate
+        file["name"] = first_free(name, seen)
+        seen.add(file["name"])
     return files
 
 
