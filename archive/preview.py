@@ -64,7 +64,8 @@ class FilePreview:
 
 
 def preview(source_file: SourceFile, max_articles: int | None = None) -> FilePreview:
-    """What the file would give; past max_articles, nothing of it, with the reason."""
+    """What the file would give; past max_articles (the room an upload has left),
+    nothing of it, with the reason."""
     result = FilePreview(source_file)
     if source_file.missing or source_file.refused:
         result.reason = source_file.refused or "no such file or folder"
@@ -80,7 +81,10 @@ def preview(source_file: SourceFile, max_articles: int | None = None) -> FilePre
         for article in reading.articles(None):
             if max_articles is not None and len(result.articles) >= max_articles:
                 result.articles = []
-                result.reason = f"more articles than the {max_articles:,} there is room for"
+                result.reason = (
+                    f"more articles than the {max_articles:,} there is room for in one "
+                    "upload: send it in another"
+                )
                 break
             result.articles.append(ArticlePreview.of(article))
     except ParseError as error:

@@ -120,8 +120,6 @@ def _file_preview(upload: Upload, file: dict, room: int) -> dict:
     path = upload.folder / file["path"]
     source_file = SourceFile(path, file["name"], refused=file.get("refused", ""))
     result = preview(source_file, max_articles=room)
-    if result.reason.startswith("more articles than the"):
-        result.reason += " in one upload: send it in another"
     if not result.reason and not result.articles:
         result.reason = "no articles in it (an empty file)"
     if result.reason and file["path"]:
@@ -147,21 +145,18 @@ def _file_preview(upload: Upload, file: dict, room: int) -> dict:
 
 
 def _as_json(article: ArticlePreview) -> dict:
-    fields = dict(vars(article))
-    fields["issue_date"] = article.issue_date.isoformat() if article.issue_date else ""
-    return fields
+    return {**vars(article), "issue_date": as_json("issue_date", article.issue_date)}
 
 
 def correct(upload: Upload, file: int, order: int, values: dict) -> None:
     """Keep the corrected fields of one article of the preview (only those that differ
     from what it shows without them: what was read, and corrections kept from before):
     the preview shows them and storing uses them."""
-    read = upload.preview[file]["articles"][order]
-    read_as = read if upload.preview[file]["apart"] else {**read, **read["kept"]}
+    shown = _as_shown(upload.preview[file], upload.preview[file]["articles"][order])
     changed = {
         name: as_json(name, values[name])
         for name in CORRECTABLE
-        if as_json(name, values[name]) != read_as[name]
+        if as_json(name, values[name]) != shown[name]
     }
     key = f"{file}:{order}"
     if changed:
@@ -178,14 +173,10 @@ def articles(upload: Upload) -> list[dict]:
     for file_number, file in enumerate(upload.preview):
         for order, article in enumerate(file["articles"]):
             corrected = upload.corrections.get(f"{file_number}:{order}", {})
-            fate = _APART if file["apart"] else {}
-            kept = fate.get("kept", article["kept"])
             shown.append(
                 {
-                    **article,
-                    **kept,
+                    **_as_shown(file, article),
                     **corrected,
-                    **fate,
                     "corrected": {n: article[n] for n in CORRECTABLE if n in corrected},
                     "warnings": _still_true(article["warnings"], corrected),
                     "file_warnings": file["warnings"],
@@ -197,7 +188,12 @@ def articles(upload: Upload) -> list[dict]:
     return shown
 
 
-_APART = {"fate": "new", "replaces": "", "kept": {}}
+def _as_shown(file: dict, article: dict) -> dict:
+    """An article of the preview as it would be stored before this upload's corrections:
+    with those kept from before, unless its file is kept apart (then it is new)."""
+    if file["apart"]:
+        return {**article, "fate": "new", "replaces": "", "kept": {}}
+    return {**article, **article["kept"]}
 
 
 def _still_true(warnings: list[str], corrected: dict) -> list[str]:
