@@ -116,13 +116,13 @@ def upload_page(request: HttpRequest, uid) -> HttpResponse:
 def _upload_page(
     request: HttpRequest,
     upload: Upload,
-    invalid: tuple[str, ArticleCorrectionForm] | None = None,
+    invalid: tuple[int, int, ArticleCorrectionForm] | None = None,
     refusal: str = "",
 ) -> HttpResponse:
-    """The upload as far as it has gone; a 400 with the form that was wrong or the reason
-    a step was refused."""
+    """The upload as far as it has gone; a 400 with the form that was wrong (with its
+    article's file and order) or the reason a step was refused."""
     articles = uploads.articles(upload) if upload.state == Upload.State.PREVIEWED else []
-    number = _page_of(articles, invalid[0]) if invalid else request.GET.get("page")
+    number = _page_of(upload, *invalid[:2]) if invalid else request.GET.get("page")
     page = Paginator(articles, PREVIEW_PER_PAGE).get_page(number)
     for article in page.object_list:
         _for_the_page(article, invalid)
@@ -142,14 +142,14 @@ def _upload_page(
     return render(request, "commonplace/upload.html", context, status=status)
 
 
-def _for_the_page(article: dict, invalid: tuple[str, ArticleCorrectionForm] | None) -> None:
+def _for_the_page(article: dict, invalid: tuple[int, int, ArticleCorrectionForm] | None) -> None:
     """What the preview's card shows beside the article's values: its form, and what was
     corrected or kept, by the form's labels."""
     key = f"{article['file']}-{article['order']}"
     article["key"] = key
-    article["open"] = bool(invalid and invalid[0] == key)
+    article["open"] = bool(invalid and invalid[:2] == (article["file"], article["order"]))
     article["form"] = (
-        invalid[1] if article["open"] else ArticleCorrectionForm(initial=article, prefix=key)
+        invalid[2] if article["open"] else ArticleCorrectionForm(initial=article, prefix=key)
     )
     article["date"] = date.fromisoformat(article["issue_date"]) if article["issue_date"] else None
     article["corrected_labels"] = [
@@ -165,10 +165,10 @@ _LABELS = {
 }
 
 
-def _page_of(articles: list[dict], key: str) -> int:
-    """The preview page an article is on, by its key ("file-order")."""
-    keys = [f"{a['file']}-{a['order']}" for a in articles]
-    return keys.index(key) // PREVIEW_PER_PAGE + 1 if key in keys else 1
+def _page_of(upload: Upload, file: int, order: int) -> int:
+    """The preview page an article is on: the preview lists its files' articles in turn."""
+    before = sum(len(f["articles"]) for f in upload.preview[:file])
+    return (before + order) // PREVIEW_PER_PAGE + 1
 
 
 @login_required
@@ -194,15 +194,15 @@ def correct_article(request: HttpRequest, uid, file: int, order: int) -> HttpRes
     if refusal := _not_allowed(request):
         return refusal
     if upload.state != Upload.State.PREVIEWED:
-        return _upload_page_refusal(request, upload, "This upload no longer takes corrections.")
+        return _upload_page(request, upload, refusal="This upload no longer takes corrections.")
     if file >= len(upload.preview) or order >= len(upload.preview[file]["articles"]):
-        return _upload_page_refusal(request, upload, "No such article in this upload.")
+        return _upload_page(request, upload, refusal="No such article in this upload.")
     key = f"{file}-{order}"
     form = ArticleCorrectionForm(request.POST, prefix=key)
     if not form.is_valid():
-        return _upload_page(request, upload, invalid=(key, form))
+        return _upload_page(request, upload, invalid=(file, order, form))
     uploads.correct(upload, file, order, form.cleaned_data)
-    page = _page_of(uploads.articles(upload), key)
+    page = _page_of(upload, file, order)
     return redirect(f"{upload.get_absolute_url()}?page={page}#article-{key}")
 
 
@@ -214,7 +214,7 @@ def keep_apart(request: HttpRequest, uid, file: int) -> HttpResponse:
     if refusal := _not_allowed(request):
         return refusal
     if upload.state != Upload.State.PREVIEWED or file >= len(upload.preview):
-        return _upload_page_refusal(request, upload, "This upload no longer takes choices.")
+        return _upload_page(request, upload, refusal="This upload no longer takes choices.")
     uploads.keep_apart(upload, file, request.POST.get("apart") == "1")
     return redirect(f"{upload.get_absolute_url()}#files-stored-before")
 
@@ -226,7 +226,7 @@ def confirm_upload(request: HttpRequest, uid) -> HttpResponse:
     if refusal := _not_allowed(request):
         return refusal
     if not uploads.confirm(upload):
-        return _upload_page_refusal(request, upload, _why_not(upload, "stored"))
+        return _upload_page(request, upload, refusal=_why_not(upload, "stored"))
     upload_jobs.start_soon()
     return redirect(upload)
 
@@ -236,12 +236,13 @@ def confirm_upload(request: HttpRequest, uid) -> HttpResponse:
 def discard_upload(request: HttpRequest, uid) -> HttpResponse:
     upload = _own_upload(request, uid)
     if not uploads.discard(upload):
-        return _upload_page_refusal(request, upload, _why_not(upload, "discarded"))
+        return _upload_page(request, upload, refusal=_why_not(upload, "discarded"))
     return redirect("archive:add")
 
 
 def _why_not(upload: Upload, step: str) -> str:
-    """Why an upload cannot be stored or discarded now, by where it is."""
+    """Why an upload cannot be stored or discarded now, by where it is (read again: a
+    job, or another request, may have moved it since it was loaded)."""
     upload.refresh_from_db()
     reasons = {
         Upload.State.STORED: "It is stored already.",
@@ -250,8 +251,3 @@ def _why_not(upload: Upload, step: str) -> str:
     }
     busy = f"It is being read or stored: it can be {step} once that is done."
     return reasons.get(upload.state, busy)
-
-
-def _upload_page_refusal(request: HttpRequest, upload: Upload, reason: str) -> HttpResponse:
-    upload.refresh_from_db()
-    return _upload_page(request, upload, refusal=reason)
