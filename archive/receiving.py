@@ -15,7 +15,7 @@ from django.db import DatabaseError
 
 from archive import readers
 from archive.models import Upload
-from archive.unpacking import Limits, UnpackError, check_zip
+from archive.unpacking import Limits, UnpackError, check_zip, readable
 
 MB = 1 << 20
 ZIP = ".zip"
@@ -44,7 +44,12 @@ def limits() -> Limits:
 
 
 def accepted_extensions() -> list[str]:
-    return sorted(readers.extensions() | {ZIP})
+    return sorted(_accepted())
+
+
+def _accepted() -> frozenset[str]:
+    """What an upload takes: every extension a reader takes, and zips of them."""
+    return readers.extensions() | {ZIP}
 
 
 def receive(owner, sent: list[UploadedFile], within: Limits) -> Upload:
@@ -105,8 +110,7 @@ def check_sent(sent: list[UploadedFile], within: Limits) -> int:
 
 def taken(name: str) -> bool:
     """A file of a kind some reader takes, or a zip of them."""
-    kind = extension(name)
-    return kind == ZIP or kind in readers.extensions()
+    return extension(name) in _accepted()
 
 
 def _not_read() -> str:
@@ -122,7 +126,7 @@ def _zip_count(uploaded: UploadedFile, within: Limits) -> int:
         raise UploadRefused(f"{uploaded.name}: {error}.") from None
     finally:
         uploaded.seek(0)
-    return sum(1 for m in members if extension(m.filename) in readers.extensions())
+    return len(readable(members, readers.extensions()))
 
 
 def extension(name: str) -> str:

@@ -59,7 +59,7 @@ def unpack(
     try:
         with open(zip_path, "rb") as stream:
             members = check_zip(stream, limits)
-            wanted = [m for m in members if PurePosixPath(m.filename).suffix.lower() in extensions]
+            wanted = readable(members, extensions)
             if len(wanted) > limits.max_files:
                 raise UnpackError(f"{len(wanted):,} files in the zip; at most {limits.max_files:,}")
             with zipfile.ZipFile(stream) as archive:
@@ -85,6 +85,11 @@ def check_zip(stream: BinaryIO, limits: Limits) -> list[zipfile.ZipInfo]:
         raise UnpackError(f"not a zip file that can be read ({error})") from None
     _check(members, limits)
     return members
+
+
+def readable(members: list[zipfile.ZipInfo], extensions: frozenset[str]) -> list[zipfile.ZipInfo]:
+    """The members a reader takes, by extension: what an unpacking writes."""
+    return [m for m in members if PurePosixPath(m.filename).suffix.lower() in extensions]
 
 
 def check_directory(stream: BinaryIO, max_entries: int) -> None:
