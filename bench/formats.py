@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -107,6 +110,16 @@ def write_formats(work: Path, count: int) -> dict[str, Path]:
     return {"text": text, "html": pages, "docx": exports}
 
 
+@contextmanager
+def prepared(prefix: str, count: int) -> Iterator[tuple[Path, dict[str, Path]]]:
+    """A work folder holding the articles in each format, with Django set up in it."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        work = Path(folder)
+        os.environ.update(environment(work / "setup"))
+        django.setup()
+        yield work, write_formats(work, count)
+
+
 def read_alone(folder: Path) -> tuple[float, int]:
     """Seconds to read every file of the folder with its reader, and the articles read."""
     from archive import readers
@@ -123,13 +136,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="commonplace-formats-") as folder:
-        work = Path(folder)
-        import os
-
-        os.environ.update(environment(work / "setup"))
-        django.setup()
-        folders = write_formats(work, args.articles)
+    with prepared("commonplace-formats-", args.articles) as (work, folders):
         print(
             "| format | files | MB | read alone, ms an article | ingest + index, s | "
             "ms an article | ingest peak RSS, MB |"

@@ -12,17 +12,14 @@ the request through Django's test client, then the jobs. Medians of --repeat run
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django
 
-from bench.formats import write_formats
+from bench.formats import prepared
 from bench.run import INGEST, environment, run_json
 
 UPLOAD = """
@@ -82,11 +79,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="commonplace-uploads-") as folder:
-        work = Path(folder)
-        os.environ.update(environment(work / "setup"))
-        django.setup()
-        folders = write_formats(work, args.articles)
+    with prepared("commonplace-uploads-", args.articles) as (work, folders):
         print(
             "| format | files | way in | send, s | read, s | preview page, ms | store, s | "
             "all, s | ratio | peak RSS, MB |"
