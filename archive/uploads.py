@@ -10,7 +10,7 @@ passed in, as to the ingest command.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from django.conf import settings
@@ -65,6 +65,7 @@ def read(upload: Upload) -> None:
     Files that cannot be read leave the folder at once."""
     files = _named_once(_unpacked(upload))
     upload.files, upload.files_total = files, len(files)
+    upload.save(update_fields=["files"])
     _heard_from(upload)
     previews, room = [], settings.COMMONPLACE_UPLOAD_MAX_ARTICLES
     for file in files:
@@ -215,10 +216,12 @@ def store(
     *,
     index: ArticleIndex,
     on_rewritten: Rewritten | None = None,
+    annotations: Mapping[str, int] | None = None,
     on_file: Callable | None = None,
 ) -> IngestReport:
     """Store the readable files with their corrections, through ingest, as the command
-    line would; the folder goes once they are stored."""
+    line would; the folder goes once they are stored. `annotations` is on_rewritten's
+    tally of what moved (by outcome), read once the files are stored, for the report."""
     files = [
         SourceFile(
             upload.folder / file["path"],
@@ -244,7 +247,7 @@ def store(
     report = ingest_files(
         files, index=index, on_rewritten=on_rewritten, progress=pulse, on_file=file_done
     )
-    upload.report = _report(report, files)
+    upload.report = {**_report(report, files), "annotations": dict(annotations or {})}
     upload.state = Upload.State.STORED
     upload.save()
     shutil.rmtree(upload.folder, ignore_errors=True)
@@ -323,4 +326,4 @@ def confirm(upload: Upload) -> bool:
 
 def _heard_from(upload: Upload) -> None:
     upload.heartbeat = timezone.now()
-    upload.save(update_fields=["files", "files_done", "files_total", "heartbeat"])
+    upload.save(update_fields=["files_done", "files_total", "heartbeat"])

@@ -64,9 +64,12 @@ def run(upload: Upload) -> bool:
 
 def _store(upload: Upload) -> None:
     with followers() as following:
-        uploads.store(upload, index=following.index, on_rewritten=following.on_rewritten)
-    upload.report["annotations"] = dict(following.annotations)
-    upload.save(update_fields=["report"])
+        uploads.store(
+            upload,
+            index=following.index,
+            on_rewritten=following.on_rewritten,
+            annotations=following.annotations,
+        )
 
 
 def start_soon() -> None:
