@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, urldefrag, urlsplit
+from urllib.parse import quote, urldefrag
+
+from archive.parsing import is_web_address
 
 # A passage longer than this is named by its first and last words, not spelled out.
 MAX_EXACT_CHARS = 300
@@ -73,7 +75,7 @@ def link(original_url: str, passage: Passage) -> str:
     the address had is replaced); the address alone if the passage has no words; "" for
     an address that is not on the web (a `javascript:` one written into the database
     past every form's check must not become a link in a page or an export)."""
-    if urlsplit(original_url).scheme.lower() not in ("http", "https"):
+    if not is_web_address(original_url):
         return ""
     page, _ = urldefrag(original_url)
     text = directive(passage)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from archive.models import Article
-from archive.parsing import CONTROL_CHARACTERS
+from archive.parsing import CONTROL_CHARACTERS, WEB_SCHEMES
 
 
 def one_line(value: str) -> None:
@@ -15,16 +15,14 @@ def one_line(value: str) -> None:
         raise ValidationError("One line of text, without control characters.")
 
 
+_NOT_A_WEB_ADDRESS = "Enter a web address starting with http:// or https://."
+
+
 class WebAddressField(forms.URLField):
     """An http or https address; anything else (javascript:, ftp:) is told so, once."""
 
-    default_validators = [
-        URLValidator(
-            schemes=["http", "https"],
-            message="Enter a web address starting with http:// or https://.",
-        )
-    ]
-    default_error_messages = {"invalid": "Enter a web address starting with http:// or https://."}
+    default_validators = [URLValidator(schemes=list(WEB_SCHEMES), message=_NOT_A_WEB_ADDRESS)]
+    default_error_messages = {"invalid": _NOT_A_WEB_ADDRESS}
 
 
 class ArticleCorrectionForm(forms.Form):

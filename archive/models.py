@@ -1,12 +1,13 @@
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+
+from archive import parsing
 
 
 def _count_per_article(model) -> Coalesce:
@@ -93,8 +94,7 @@ class Article(models.Model):
     def original_link(self) -> str:
         """The original URL when it is a web address: a link to anything else (a
         javascript: URL a source slipped in) is never made."""
-        scheme = urlsplit(self.original_url).scheme.lower()
-        return self.original_url if scheme in ("http", "https") else ""
+        return self.original_url if parsing.is_web_address(self.original_url) else ""
 
 
 class Section(models.Model):

@@ -50,6 +50,7 @@ _ORIGINAL_URL = re.compile(
     re.IGNORECASE,
 )
 MAX_URL_CHARS = 2000
+WEB_SCHEMES = ("http", "https")
 _HEADING = re.compile(r"^(?P<number>\d{1,3})\.\s+(?P<title>\S.*)$")
 _CORRECTION = re.compile(r"^corrections?\s*:", re.IGNORECASE)
 _BIO = re.compile(
@@ -232,6 +233,15 @@ def parse_original_url(line: str) -> str | None:
     except ValueError:  # a malformed address (an unclosed IPv6 bracket) is text
         return None
     return url if "." in host else None
+
+
+def is_web_address(url: str) -> bool:
+    """An http or https address: the only original URLs that become links, anywhere (a
+    `javascript:` one written into the database past every form must not)."""
+    try:
+        return urlsplit(url).scheme.lower() in WEB_SCHEMES
+    except ValueError:
+        return False
 
 
 def parse_issue_date(text: str) -> date | None:

@@ -18,6 +18,7 @@ from django.core.validators import URLValidator
 
 from archive import citekeys
 from archive.models import Article
+from archive.parsing import WEB_SCHEMES
 
 MAX_AUTHOR_CHARS = Article._meta.get_field("author").max_length
 MAX_URL_CHARS = Article._meta.get_field("original_url").max_length
@@ -40,7 +41,7 @@ _PLAIN = str.maketrans(
     }
 )
 _TRAILING_PUNCTUATION = " .,;:!?"
-_is_web_address = URLValidator(schemes=["http", "https"])
+_is_web_address = URLValidator(schemes=list(WEB_SCHEMES))
 
 
 class BadValue(ValueError):
