@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load.py [--writers 16] [--searchers 4] [--requests 6000]
         [--seconds 120] [--index-updates worker|inline] [--kill-worker] [--database-url URL]
-        [--workers 4] [--threads 4]
+        [--workers 4] [--threads 4] [--floor]
 
 Starts gunicorn as `make serve` does (4 workers of 4 threads, and its index worker) on a
 free loopback port with its own data directory. Writers create, edit and delete their own
@@ -13,7 +13,11 @@ the read of the same annotation in the same run), writes a second, errors, lost 
 (annotations in the index against annotations in the database) and the index's lag when
 the clients stop. --index-updates inline measures requests that apply their own index
 updates, as before the index worker. --kill-worker sends SIGKILL to one web worker half
-way: acknowledged writes must survive, and the index must catch up.
+way: acknowledged writes must survive, and the index must catch up. --floor first runs
+the same clients, as long, against the framework alone (bench/floor: Django, DRF, token
+authentication and the ORM, the same database and gunicorn's shape) and prints the two
+side by side: on a machine whose cores the clients share, a target below the floor's
+figure is beyond any Django application there.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.cpu import Snapshot  # noqa: E402
 from bench.load_clients import Client, Tally, percentile, searcher, writer  # noqa: E402
+from bench.load_report import beside_floor, report  # noqa: E402
 
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
@@ -69,6 +74,18 @@ indexed = sorted(
 )
 print(json.dumps({"database": sorted(Annotation.objects.values_list("pk", flat=True)),
                   "indexed": indexed, "pending": outbox.pending_count()}))
+"""
+
+FLOOR_SETUP = """
+import json, django
+django.setup()
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+users = [get_user_model().objects.create_user(f"floor{{n}}") for n in range({clients})]
+print(json.dumps({{
+    "tokens": [Token.objects.create(user=user).key for user in users],
+    "paragraphs": [[n, 600] for n in range(1, 80)],
+}}))
 """
 
 LAG = """
@@ -181,22 +198,7 @@ def run(args) -> dict:
         server = start_server(args, env, port)
         try:
             wait_until_served(port)
-            tally, stop = Tally(), threading.Event()
-            tally.limit = args.requests
-            threads = clients(args, port, setup, tally, stop)
-            processes = server_processes(server.pid)
-            cpu_before = Snapshot.take(*processes)
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            killed = kill_a_worker(args, server, tally, started) if args.kill_worker else None
-            while not stop.is_set() and time.perf_counter() - started < args.seconds:
-                time.sleep(0.1)
-            stop.set()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - started
-            cpu = Snapshot.take(*processes).since(cpu_before)
+            tally, elapsed, cpu, killed = drive(args, port, setup, server)
             lag = python(env, LAG)
             # Inline, rows a killed worker left wait for the next write: make one.
             made = Client(port, setup["tokens"][0]).request(
@@ -211,6 +213,53 @@ def run(args) -> dict:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
     return {**summary(args, tally, elapsed, lag, after, caught_up, killed), "cpu": cpu}
+
+
+def drive(args, port: int, setup: dict, server: subprocess.Popen) -> tuple:
+    """Run the clients against a served port until the request or time limit:
+    (tally, seconds, CPU by process, the web worker killed or None)."""
+    tally, stop = Tally(), threading.Event()
+    tally.limit = args.requests
+    threads = clients(args, port, setup, tally, stop)
+    processes = server_processes(server.pid)
+    cpu_before = Snapshot.take(*processes)
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    killed = kill_a_worker(args, server, tally, started) if args.kill_worker else None
+    while not stop.is_set() and time.perf_counter() - started < args.seconds:
+        time.sleep(0.1)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return tally, elapsed, Snapshot.take(*processes).since(cpu_before), killed
+
+
+def run_floor(args) -> dict:
+    """The same clients against the framework alone (bench/floor), served in the same shape
+    on the same database: SQLite in its own data directory, or the --database-url, whose
+    one table of its own it drops afterwards."""
+    with tempfile.TemporaryDirectory(prefix="commonplace-floor-") as work:
+        env = {**environment(Path(work), args.database_url),
+               "DJANGO_SETTINGS_MODULE": "bench.floor.settings"}  # fmt: skip
+        manage(env, "migrate", "--noinput")
+        setup = python(env, FLOOR_SETUP.format(clients=args.writers + args.searchers))
+        port = free_port()
+        server = subprocess.Popen(
+            [GUNICORN, "-c", "python:bench.floor.gunicorn_conf", "bench.floor.wsgi",
+             "--workers", str(args.workers), "--threads", str(args.threads),
+             "--bind", f"127.0.0.1:{port}", "--timeout", "60"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            wait_until_served(port)
+            tally, elapsed, cpu, _ = drive(args, port, setup, server)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=60)
+            manage(env, "migrate", "floor", "zero", "--noinput")
+    return {**timings(args, tally, elapsed), "cpu": cpu}
 
 
 def kill_a_worker(args, server, tally: Tally, started: float) -> int:
@@ -233,15 +282,13 @@ def is_index_worker(pid: int) -> bool:
     return b"index_worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
 
 
-def summary(args, tally, elapsed, lag, after, caught_up, killed) -> dict:
-    expected = tally.created - tally.deleted
-    database = set(after["database"])
+def timings(args, tally: Tally, elapsed: float) -> dict:
+    """Latency by kind, writes a second and errors: what any server of these routes shows."""
     kinds = tally.latencies
     writes = [t for kind in ("create", "edit", "delete") for t in kinds.get(kind, [])]
     return {
         "writers": args.writers,
         "searchers": args.searchers,
-        "index_updates": args.index_updates,
         "requests": tally.requests,
         "seconds": elapsed,
         "writes_per_second": len(writes) / elapsed,
@@ -252,6 +299,16 @@ def summary(args, tally, elapsed, lag, after, caught_up, killed) -> dict:
         "by_kind": {k: (len(v), percentile(v, 0.5), percentile(v, 0.95)) for k, v in kinds.items()},
         "errors": dict(tally.errors),
         "error_count": sum(tally.errors.values()),
+    }
+
+
+def summary(args, tally, elapsed, lag, after, caught_up, killed) -> dict:
+    """The timings, and whether every acknowledged write is in the database and the index."""
+    expected = tally.created - tally.deleted
+    database = set(after["database"])
+    return {
+        **timings(args, tally, elapsed),
+        "index_updates": args.index_updates,
         "acknowledged_creates": len(tally.created),
         "acknowledged_deletes": len(tally.deleted),
         "lost_writes": len(expected - database - tally.delete_unanswered),
@@ -266,52 +323,6 @@ def summary(args, tally, elapsed, lag, after, caught_up, killed) -> dict:
     }
 
 
-def report(r: dict) -> str:
-    killed = (
-        f"; web worker {r['killed_worker']} killed with SIGKILL half way"
-        if r["killed_worker"]
-        else ""
-    )
-    ratio = r["write_p50_ms"] / r["read_p50_ms"] if r["read_p50_ms"] else float("nan")
-    lag = r["lag_at_stop"]
-    lines = [
-        f"{r['requests']:,} requests in {r['seconds']:.0f} s from {r['writers']} writers and "
-        f"{r['searchers']} searchers, index updates {r['index_updates']}{killed}",
-        "",
-        "| kind | requests | p50 | p95 |",
-        "| --- | --- | --- | --- |",
-    ]
-    for kind, (count, p50, p95) in sorted(r["by_kind"].items()):
-        lines.append(f"| {kind} | {count:,} | {p50:.0f} ms | {p95:.0f} ms |")
-    lines += [
-        "",
-        f"- writes: **{r['writes_per_second']:.0f}/s**, p50 **{r['write_p50_ms']:.0f} ms** "
-        f"(**{ratio:.1f}×** a read's {r['read_p50_ms']:.0f} ms), "
-        f"p95 **{r['write_p95_ms']:.0f} ms**; searches p50 **{r['search_p50_ms']:.0f} ms**",
-        f"- errors: **{r['error_count']}** {r['errors'] or ''}",
-        f"- acknowledged creates {r['acknowledged_creates']:,}, "
-        f"deletes {r['acknowledged_deletes']:,} (and {r['deletes_unanswered']} unanswered); "
-        f"lost writes: **{r['lost_writes']}**; "
-        f"deleted but still stored: {r['deleted_but_present']}; "
-        f"stored without an acknowledgement: {r['unacknowledged_but_stored']}",
-        cpu_line(r),
-        f"- index lag when the clients stopped: {lag['pending']} updates pending, the oldest "
-        f"{lag['oldest_seconds']:.2f} s old; caught up {r['caught_up_seconds']:.1f} s later; "
-        f"drift then: **{r['drift']}** ({r['pending_at_end']} pending)",
-    ]
-    return "\n".join(lines)
-
-
-def cpu_line(r: dict) -> str:
-    cpu, served = r["cpu"], r["requests"] or 1
-    return (
-        f"- CPU ({cpu['cores']} cores, {cpu['busy_share']:.0%} busy): web workers "
-        f"{cpu['web']:.0f} s (**{1000 * cpu['web'] / served:.1f} ms a request**), index "
-        f"worker {cpu['index']:.0f} s, load clients {cpu['clients']:.0f} s, the rest "
-        f"(database, system) {cpu['rest']:.0f} s"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", type=int, default=16)
@@ -323,9 +334,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn's")
     parser.add_argument("--threads", type=int, default=THREADS, help="each worker's")
     parser.add_argument("--database-url", help="default: SQLite in a temporary data directory")
+    parser.add_argument(
+        "--floor", action="store_true", help="first the same clients against bench/floor"
+    )
     args = parser.parse_args()
+    floor = run_floor(args) if args.floor else None
     result = run(args)
     print(report(result))
+    if floor:
+        print("\n" + beside_floor(floor, result))
     failed = result["lost_writes"] or result["drift"] or result["deleted_but_present"]
     failed = failed or (result["error_count"] and not args.kill_worker)
     sys.exit(1 if failed else 0)
