@@ -39,3 +39,41 @@ def test_a_segments_lists_outlive_commits_and_go_with_the_segment(client):
     assert merged.segment().segment_id() != reader.segment().segment_id()
     backend.caches.segment_data(reader, ("probe",), build)
     assert len(builds) == 2  # what was kept of the merged-away segment was forgotten
+
+
+def test_documents_are_found_by_id_as_whoosh_finds_them_across_edits_and_deletions(users):
+    """Where a segment holds an id is kept per segment; whether that document was deleted
+    since is asked each time: an edited note's old document and a deleted note's are not
+    found, the edited note's new one is, and an id never indexed is not."""
+    from haystack.constants import ID
+
+    from annotations.changes import annotations_changed
+    from search.backends import ANNOTATION_CT
+    from tests.conftest import annotate
+
+    backend = indexing.backend()
+    notes = [annotate(users.owner, "prawn cocktail", note=f"note {n}") for n in range(3)]
+    indexing.flush()
+    terms = [f"{ANNOTATION_CT}.{note.pk}" for note in notes] + [f"{ANNOTATION_CT}.0"]
+
+    def as_whoosh_finds(searcher) -> dict:
+        found = {term: searcher.document_number(**{ID: term}) for term in terms}
+        return {term: docnum for term, docnum in found.items() if docnum is not None}
+
+    first = backend.caches.document_numbers(backend.searcher(), ID, terms)
+    assert first == as_whoosh_finds(backend.searcher())
+    assert len(first) == 3
+
+    edited, deleted, _ = notes
+    edited.note = "edited"
+    edited.save()
+    annotations_changed([edited])
+    annotations_changed([deleted])
+    deleted.delete()
+    indexing.flush()  # a new segment for the edit; deletions in the one that held both
+
+    searcher = backend.searcher()
+    again = backend.caches.document_numbers(searcher, ID, terms)
+    assert again == as_whoosh_finds(searcher)
+    assert set(again) == set(terms[:3]) - {terms[1]}
+    assert again[terms[0]] != first[terms[0]]

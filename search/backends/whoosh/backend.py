@@ -227,15 +227,11 @@ class CommonplaceWhooshBackend(WritesThroughOneDoor, LockedWriting, WhooshSearch
         )
         return tuple(int(hit[DJANGO_ID]) for hit in results[: spec.notes]), len(docnums)
 
-    @staticmethod
-    def _documents_of(searcher, content_type: str, ids) -> dict[int, int]:
+    def _documents_of(self, searcher, content_type: str, ids) -> dict[int, int]:
         """{document number: id} of these objects' documents in the index."""
-        found = {}
-        for pk in ids:
-            docnum = searcher.document_number(**{ID: f"{content_type}.{pk}"})
-            if docnum is not None:
-                found[docnum] = pk
-        return found
+        terms = {f"{content_type}.{pk}": pk for pk in ids}
+        found = self.caches.document_numbers(searcher, ID, terms)
+        return {docnum: terms[term] for term, docnum in found.items()}
 
     def _paragraph_tags(self, searcher, corrections) -> dict[int, str]:
         """{document number: tag tokens} of the paragraphs whose tags the database says

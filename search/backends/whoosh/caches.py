@@ -21,9 +21,12 @@ from collections.abc import Callable
 from weakref import WeakKeyDictionary
 
 from whoosh import query as wq
+from whoosh.reading import TermNotFound
 
 # Document sets kept per searcher between commits: the mask and the readers latest seen.
 KEPT_DOCUMENT_SETS = 64
+# Unique terms whose document a segment was asked for, kept per segment up to this many.
+KEPT_TERM_LOOKUPS = 100_000
 
 
 class SegmentCaches:
@@ -74,6 +77,31 @@ class SegmentCaches:
             ],
         )
 
+    def document_numbers(self, searcher, fieldname: str, terms) -> dict[str, int]:
+        """{term: the number of the live document holding it} for terms of a unique field.
+
+        Looking a term up costs a read of every segment's term table (and Whoosh copies a
+        segment's deletions at each), so searches while the index is behind, which look
+        up every pending row, grew with the lag times the segments. A segment's documents
+        never change after it is written, and a deleted one stays deleted: so where a
+        segment holds a term is kept per segment, and only whether that document has
+        been deleted since is asked again.
+        """
+        found = {}
+        for reader, offset in searcher.reader().leaf_readers():
+            if reader.segment() is None:  # an empty index
+                continue
+            kept = self.segment_data(reader, ("documents", fieldname), dict)
+            if len(kept) > KEPT_TERM_LOOKUPS:
+                kept.clear()
+            for term in terms:
+                if term not in kept:
+                    kept[term] = _first_live(reader, fieldname, term)
+                local = kept[term]
+                if local is not None and not reader.is_deleted(local):
+                    found[term] = offset + local
+        return found
+
     def documents_matching(self, searcher, query: wq.Query) -> set[int]:
         """The numbers of the documents a query matches, kept until a commit replaces the
         searcher. Whoosh would otherwise run a mask's query again for every search (10 ms
@@ -92,3 +120,10 @@ class SegmentCaches:
                 kept.popitem(last=False)
         kept[key] = found  # last in order: the most recently used
         return found
+
+
+def _first_live(reader, fieldname: str, term: str) -> int | None:
+    try:
+        return reader.first_id(fieldname, term)
+    except TermNotFound:
+        return None
