@@ -305,6 +305,8 @@ class AnnotationSerializer(serializers.ModelSerializer):
             )
         )
         attrs["article"] = start.article
+        # Kept for the answer, whose link to the original passage quotes both.
+        attrs["paragraphs"] = (start, end)
         passage = Passage(Position(start.pk, offsets["start"]), Position(end.pk, offsets["end"]))
         return passage, text
 
@@ -312,7 +314,8 @@ class AnnotationSerializer(serializers.ModelSerializer):
     def create(self, validated: dict) -> Annotation:
         tags = validated.pop("tags", [])
         passage, text = validated.pop("passage"), validated.pop("text")
-        annotation = Annotation(**validated)
+        start, end = validated.pop("paragraphs")
+        annotation = Annotation(**validated, start_paragraph=start, end_paragraph=end)
         annotation.place(passage, text)
         annotation.save()
         set_tags(annotation, tags)
@@ -325,6 +328,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
         made meanwhile to another field is kept."""
         tags = validated.pop("tags", None)
         passage, text = validated.pop("passage", None), validated.pop("text", None)
+        paragraphs = validated.pop("paragraphs", None)
         changed = []
         for field in ("note", "visibility", "anchor"):
             if field in validated:
@@ -332,6 +336,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
                 changed.append(field)
         if passage is not None:
             annotation.article = validated["article"]
+            annotation.start_paragraph, annotation.end_paragraph = paragraphs
             annotation.place(passage, text)
             annotation.anchor = Annotation.Anchor.ANCHORED
             changed += PLACEMENT_FIELDS

@@ -81,3 +81,28 @@ def test_queries_do_not_grow_with_the_annotations(
     few = measure()
     _annotate(users, FEW, MANY)
     assert measure() == few
+
+
+# A save and the read of what it saved, through the API with the session: measured, then
+# pinned (the session and its user first, then the transaction's own statements).
+SAVES = {"create": 13, "read": 4, "edit": 12, "delete": 10}
+
+
+def test_a_save_asks_a_fixed_number_of_queries(
+    users, client_for, ingested, django_assert_max_num_queries
+):
+    client = client_for(users.owner)
+    paragraph = Paragraph.objects.order_by("pk")[3]
+    body = {"paragraph": paragraph.pk, "start": 0, "end": 12, "note": "n", "tags": ["Labour"]}
+    client.post("/api/annotations", body, content_type="application/json")  # the tag exists
+    with django_assert_max_num_queries(SAVES["create"]):
+        made = client.post("/api/annotations", body, content_type="application/json")
+    assert made.status_code == 201
+    url = f"/api/annotations/{made.json()['id']}"
+    with django_assert_max_num_queries(SAVES["read"]):
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(SAVES["edit"]):
+        edited = client.patch(url, {"note": "m"}, content_type="application/json")
+    assert edited.status_code == 200
+    with django_assert_max_num_queries(SAVES["delete"]):
+        assert client.delete(url).status_code == 204
