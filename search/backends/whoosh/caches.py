@@ -27,6 +27,7 @@ from whoosh.reading import TermNotFound
 KEPT_DOCUMENT_SETS = 64
 # Unique terms whose document a segment was asked for, kept per segment up to this many.
 KEPT_TERM_LOOKUPS = 100_000
+_UNKNOWN = object()
 
 
 class SegmentCaches:
@@ -95,9 +96,9 @@ class SegmentCaches:
             if len(kept) > KEPT_TERM_LOOKUPS:
                 kept.clear()
             for term in terms:
-                if term not in kept:
-                    kept[term] = _first_live(reader, fieldname, term)
-                local = kept[term]
+                local = kept.get(term, _UNKNOWN)  # one read: another thread may clear it
+                if local is _UNKNOWN:
+                    local = kept[term] = _first_live(reader, fieldname, term)
                 if local is not None and not reader.is_deleted(local):
                     found[term] = offset + local
         return found
