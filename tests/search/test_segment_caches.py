@@ -42,9 +42,10 @@ def test_a_segments_lists_outlive_commits_and_go_with_the_segment(client):
 
 
 def test_documents_are_found_by_id_as_whoosh_finds_them_across_edits_and_deletions(users):
-    """Where a segment holds an id is kept per segment; whether that document was deleted
-    since is asked each time: an edited note's old document and a deleted note's are not
-    found, the edited note's new one is, and an id never indexed is not."""
+    """Which document of a segment holds an id is kept per segment; whether it is deleted
+    is asked of each searcher: an edited note's old document and a deleted note's are not
+    found, the edited note's new one is, an id never indexed is not, and a searcher of an
+    earlier generation still finds what was live in it."""
     from haystack.constants import ID
 
     from annotations.changes import annotations_changed
@@ -60,8 +61,8 @@ def test_documents_are_found_by_id_as_whoosh_finds_them_across_edits_and_deletio
         found = {term: searcher.document_number(**{ID: term}) for term in terms}
         return {term: docnum for term, docnum in found.items() if docnum is not None}
 
-    first = backend.caches.document_numbers(backend.searcher(), ID, terms)
-    assert first == as_whoosh_finds(backend.searcher())
+    older = backend.index.searcher()  # another thread's, opened before the next commit
+    first = as_whoosh_finds(older)
     assert len(first) == 3
 
     edited, deleted, _ = notes
@@ -77,3 +78,6 @@ def test_documents_are_found_by_id_as_whoosh_finds_them_across_edits_and_deletio
     assert again == as_whoosh_finds(searcher)
     assert set(again) == set(terms[:3]) - {terms[1]}
     assert again[terms[0]] != first[terms[0]]
+    # The older searcher does not see those deletions: what the newer one learnt of the
+    # segment they share must not hide from it the documents live in its generation.
+    assert backend.caches.document_numbers(older, ID, terms) == as_whoosh_finds(older) == first

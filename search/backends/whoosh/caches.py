@@ -27,7 +27,7 @@ from whoosh.reading import TermNotFound
 KEPT_DOCUMENT_SETS = 64
 # Unique terms whose document a segment was asked for, kept per segment up to this many.
 KEPT_TERM_LOOKUPS = 100_000
-_UNKNOWN = object()
+_UNKNOWN, _SEVERAL = object(), object()
 
 
 class SegmentCaches:
@@ -83,24 +83,26 @@ class SegmentCaches:
 
         Looking a term up costs a read of every segment's term table (and Whoosh copies a
         segment's deletions at each), so searches while the index is behind, which look
-        up every pending row, grew with the lag times the segments. A segment's documents
-        never change after it is written, and a deleted one stays deleted: so where a
-        segment holds a term is kept per segment, and only whether that document has
-        been deleted since is asked again.
+        up every pending row, grew with the lag times the segments. Which document of a
+        segment holds a term is a fact about the segment's files, which never change: it
+        is kept per segment, and whether that document is deleted is asked of the reader
+        at hand (searchers of different generations see different deletions).
         """
         found = {}
         for reader, offset in searcher.reader().leaf_readers():
             if reader.segment() is None:  # an empty index
                 continue
-            kept = self.segment_data(reader, ("documents", fieldname), dict)
+            kept = self.segment_data(reader, ("holders", fieldname), dict)
             if len(kept) > KEPT_TERM_LOOKUPS:
                 kept.clear()
             for term in terms:
-                local = kept.get(term, _UNKNOWN)  # one read: another thread may clear it
-                if local is _UNKNOWN:
-                    local = kept[term] = _first_live(reader, fieldname, term)
-                if local is not None and not reader.is_deleted(local):
-                    found[term] = offset + local
+                holder = kept.get(term, _UNKNOWN)  # one read: another thread may clear it
+                if holder is _UNKNOWN:
+                    holder = kept[term] = _only_holder(reader, fieldname, term)
+                if holder is _SEVERAL:  # never written so; asked of Whoosh each time
+                    holder = _first_live(reader, fieldname, term)
+                if holder is not None and not reader.is_deleted(holder):
+                    found[term] = offset + holder
         return found
 
     def documents_matching(self, searcher, query: wq.Query) -> set[int]:
@@ -121,6 +123,16 @@ class SegmentCaches:
                 kept.popitem(last=False)
         kept[key] = found  # last in order: the most recently used
         return found
+
+
+def _only_holder(reader, fieldname: str, term: str):
+    """The document of the segment that holds the term, deleted or not (from the term's
+    statistics, written with the segment); None if none does; _SEVERAL if more than one."""
+    try:
+        info = reader.term_info(fieldname, term)
+    except TermNotFound:
+        return None
+    return info.min_id() if info.doc_frequency() == 1 else _SEVERAL
 
 
 def _first_live(reader, fieldname: str, term: str) -> int | None:
