@@ -305,7 +305,8 @@ class AnnotationSerializer(serializers.ModelSerializer):
             )
         )
         attrs["article"] = start.article
-        # Kept for the answer, whose link to the original passage quotes both.
+        # Kept for the answer, whose link to the original passage quotes both; set on the
+        # annotation only once it is placed, which remembers the span it leaves.
         attrs["paragraphs"] = (start, end)
         passage = Passage(Position(start.pk, offsets["start"]), Position(end.pk, offsets["end"]))
         return passage, text
@@ -314,9 +315,10 @@ class AnnotationSerializer(serializers.ModelSerializer):
     def create(self, validated: dict) -> Annotation:
         tags = validated.pop("tags", [])
         passage, text = validated.pop("passage"), validated.pop("text")
-        start, end = validated.pop("paragraphs")
-        annotation = Annotation(**validated, start_paragraph=start, end_paragraph=end)
+        paragraphs = validated.pop("paragraphs")
+        annotation = Annotation(**validated)
         annotation.place(passage, text)
+        annotation.start_paragraph, annotation.end_paragraph = paragraphs
         annotation.save()
         set_tags(annotation, tags)
         annotations_changed([annotation], tags_changed=bool(tags))
@@ -336,8 +338,8 @@ class AnnotationSerializer(serializers.ModelSerializer):
                 changed.append(field)
         if passage is not None:
             annotation.article = validated["article"]
+            annotation.place(passage, text)  # remembers the span it leaves
             annotation.start_paragraph, annotation.end_paragraph = paragraphs
-            annotation.place(passage, text)
             annotation.anchor = Annotation.Anchor.ANCHORED
             changed += PLACEMENT_FIELDS
         annotation.save(update_fields=changed)
