@@ -140,9 +140,11 @@ def workers_of(master: int) -> list[int]:
     return [int(pid) for pid in result.stdout.split()]
 
 
-def start_server(args, env: dict, port: int) -> subprocess.Popen:
+def start_server(args, env: dict, port: int, app: str = "commonplace") -> subprocess.Popen:
+    """gunicorn serving an app package's wsgi with its gunicorn_conf: Commonplace as `make
+    serve` runs it, or the floor in the same shape."""
     return subprocess.Popen(
-        [GUNICORN, "-c", "python:commonplace.gunicorn_conf", "commonplace.wsgi",
+        [GUNICORN, "-c", f"python:{app}.gunicorn_conf", f"{app}.wsgi",
          "--workers", str(args.workers), "--threads", str(args.threads),
          "--bind", f"127.0.0.1:{port}",
          "--timeout", "60", "--graceful-timeout", "5"],
@@ -246,12 +248,7 @@ def run_floor(args) -> dict:
         manage(env, "migrate", "--noinput")
         setup = python(env, FLOOR_SETUP.format(clients=args.writers + args.searchers))
         port = free_port()
-        server = subprocess.Popen(
-            [GUNICORN, "-c", "python:bench.floor.gunicorn_conf", "bench.floor.wsgi",
-             "--workers", str(args.workers), "--threads", str(args.threads),
-             "--bind", f"127.0.0.1:{port}", "--timeout", "60"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        server = start_server(args, env, port, app="bench.floor")
         try:
             wait_until_served(port)
             tally, elapsed, cpu, _ = drive(args, port, setup, server)

@@ -55,11 +55,16 @@ def report(r: dict) -> str:
     return "\n".join(lines)
 
 
+def web_ms_a_request(r: dict) -> float:
+    """The web workers' CPU milliseconds a request served."""
+    return 1000 * r["cpu"]["web"] / (r["requests"] or 1)
+
+
 def cpu_line(r: dict) -> str:
-    cpu, served = r["cpu"], r["requests"] or 1
+    cpu = r["cpu"]
     return (
         f"- CPU ({cpu['cores']} cores, {cpu['busy_share']:.0%} busy): web workers "
-        f"{cpu['web']:.0f} s (**{1000 * cpu['web'] / served:.1f} ms a request**), index "
+        f"{cpu['web']:.0f} s (**{web_ms_a_request(r):.1f} ms a request**), index "
         f"worker {cpu['index']:.0f} s, load clients {cpu['clients']:.0f} s, the rest "
         f"(database, system) {cpu['rest']:.0f} s"
     )
@@ -79,10 +84,9 @@ def beside_floor(floor: dict, ours: dict) -> str:
             f"| {ratio:.2f}× | {target} |"
         )
     for name, r in (("the framework alone", floor), ("Commonplace", ours)):
-        served = r["requests"] or 1
         lines.append(
             f"\n{name}: {r['requests']:,} requests in {r['seconds']:.0f} s, errors "
-            f"{r['error_count']}, web workers' CPU {1000 * r['cpu']['web'] / served:.1f} ms a "
+            f"{r['error_count']}, web workers' CPU {web_ms_a_request(r):.1f} ms a "
             f"request, machine {r['cpu']['busy_share']:.0%} busy"
         )
     return "\n".join(lines)
